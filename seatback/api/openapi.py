@@ -1,0 +1,286 @@
+"""The OpenAPI 3.1 description of the v1 API, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seatback.core.errors import REFUSALS
+from seatback.seats.services import INTENTS
+
+TIME = {"type": "string", "format": "date-time"}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+STATE = {"type": "string", "enum": ["free", "held", "challenged", "reserved", "away", "closed"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _refusals(*codes: str) -> dict[str, Any]:
+    by_status: dict[str, list[str]] = {}
+    for code in codes:
+        by_status.setdefault(str(REFUSALS[code][0]), []).append(code)
+    return {
+        status: _json(_ref("Error"), "Refused: " + ", ".join(sorted(found)))
+        for status, found in by_status.items()
+    }
+
+
+COMMON = ("not_authenticated", "rate_limited")
+
+SCHEMA: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Seatback API",
+        "version": "1",
+        "description": "Seats, challenges and holds of a library (spec §3). Times are "
+        "ISO 8601 with the library's offset. Refusals carry a machine code and a message "
+        "in the reader's language (Accept-Language: zh-Hans or en).",
+    },
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "cookie": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+        },
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string", "enum": sorted(REFUSALS)},
+                            "message": {"type": "string"},
+                            "retry_after": {"type": "integer", "minimum": 1},
+                        },
+                    }
+                },
+            },
+            "Reader": {
+                "type": "object",
+                "required": ["card_number", "name", "kind", "department", "librarian"],
+                "properties": {
+                    "card_number": {"type": "string"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "department": {"type": "string"},
+                    "librarian": {"type": "boolean"},
+                },
+            },
+            "Seat": {
+                "type": "object",
+                "required": [
+                    "code", "label", "room", "state", "holder", "challenge",
+                    "reservation", "actions", "server_time",
+                ],
+                "properties": {
+                    "code": {"type": "string"},
+                    "label": {"type": "string"},
+                    "room": {
+                        "type": "object",
+                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                    },
+                    "state": STATE,
+                    "holder": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "mine": {"type": "boolean"},
+                            "since": TIME,
+                            "away_until": NULLABLE_TIME,
+                        },
+                    },
+                    "challenge": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "mine": {"type": "boolean"},
+                            "started_at": TIME,
+                            "deadline": TIME,
+                            "claim_until": TIME,
+                        },
+                    },
+                    "reservation": {"type": ["object", "null"]},
+                    "cooldown_until": NULLABLE_TIME,
+                    "actions": {"type": "array", "items": {"type": "string", "enum": list(INTENTS)}},
+                    "server_time": TIME,
+                },
+            },
+            "Room": {
+                "type": "object",
+                "required": ["id", "name", "floor", "open", "counts"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "floor": {"type": "string"},
+                    "open": {"type": "boolean"},
+                    "opening_hours": {"type": "string"},
+                    "counts": {
+                        "type": "object",
+                        "properties": {
+                            k: {"type": "integer"}
+                            for k in ("free", "held", "challenged", "reserved", "away")
+                        },
+                    },
+                },
+            },
+            "RoomSeat": {
+                "type": "object",
+                "required": ["id", "label", "x", "y", "features", "reservable", "state"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "label": {"type": "string"},
+                    "x": {"type": "number"},
+                    "y": {"type": "number"},
+                    "features": {"type": "array", "items": {"type": "string"}},
+                    "reservable": {"type": "boolean"},
+                    "state": STATE,
+                },
+            },
+        },
+    },
+    "security": [{"bearer": []}, {"cookie": []}],
+    "paths": {
+        "/session": {
+            "post": {
+                "summary": "Sign in with card number and password",
+                "security": [],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["card_number", "password"],
+                                "properties": {
+                                    "card_number": {"type": "string"},
+                                    "password": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"token": {"type": "string"}, "reader": _ref("Reader")},
+                        },
+                        "Signed in; a session cookie is set too",
+                    ),
+                    **_refusals("bad_credentials", "invalid_request", "rate_limited"),
+                },
+            },
+            "delete": {
+                "summary": "Sign out (and revoke the bearer token used)",
+                "responses": {"204": {"description": "Signed out"}},
+            },
+        },
+        "/me": {
+            "get": {
+                "summary": "The reader, their hold, challenge, reservations, violations, ban",
+                "responses": {
+                    "200": _json({"type": "object"}, "The reader's state"),
+                    **_refusals(*COMMON),
+                },
+            }
+        },
+        "/rooms": {
+            "get": {
+                "summary": "Reading rooms with live counts",
+                "responses": {
+                    "200": _json({"type": "array", "items": _ref("Room")}, "Rooms"),
+                    **_refusals(*COMMON),
+                },
+            }
+        },
+        "/rooms/{room_id}/seats": {
+            "parameters": [
+                {"name": "room_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "get": {
+                "summary": "A room's seats with map positions and states (never their codes)",
+                "responses": {
+                    "200": _json({"type": "array", "items": _ref("RoomSeat")}, "Seats"),
+                    **_refusals("not_found", *COMMON),
+                },
+            },
+        },
+        "/seats/{code}": {
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "get": {
+                "summary": "The seat as the current reader sees it",
+                "responses": {
+                    "200": _json(_ref("Seat"), "The seat"),
+                    **_refusals("unknown_seat", *COMMON),
+                },
+            },
+        },
+        "/seats/{code}/watch": {
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "get": {
+                "summary": "Light poll: a token that changes whenever the seat changes",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"v": {"type": "string"}, "server_time": TIME},
+                        },
+                        "The change token and the server time",
+                    ),
+                    **_refusals("unknown_seat", *COMMON),
+                },
+            },
+        },
+        "/seats/{code}/{intent}": {
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "intent",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(INTENTS)},
+                },
+            ],
+            "post": {
+                "summary": "Challenge, claim, return, withdraw, release, step out or check in",
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "minutes": {
+                                        "type": "integer",
+                                        "minimum": 1,
+                                        "description": "step-out only: how long",
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"outcome": {"type": "string"}, "seat": _ref("Seat")},
+                        },
+                        "Done",
+                    ),
+                    **_refusals(*(code for code in REFUSALS if code not in ("bad_credentials",))),
+                },
+            },
+        },
+    },
+}

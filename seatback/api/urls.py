@@ -1,0 +1,15 @@
+from django.urls import path
+
+from seatback.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", views.openapi, name="openapi"),
+    path("session", views.session, name="session"),
+    path("me", views.me, name="me"),
+    path("rooms", views.rooms, name="rooms"),
+    path("rooms/<int:room_id>/seats", views.room_seats, name="room-seats"),
+    path("seats/<str:code>", views.seat_detail, name="seat"),
+    path("seats/<str:code>/watch", views.seat_watch, name="seat-watch"),
+    path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),
+]

@@ -1,0 +1,63 @@
+"""`seatback serve`: migrate, collect static files, then serve with gunicorn."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import OperationalError, connection
+
+
+def check_database() -> None:
+    """Exit with one line naming DATABASE_URL when the database cannot be reached."""
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        where = "DATABASE_URL" if "DATABASE_URL" in __import__("os").environ else "SEATBACK_DATA_DIR"
+        reason = " ".join(str(exc).split())
+        sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
+        sys.exit(2)
+
+
+def run_gunicorn(host: str, port: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from seatback.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", settings.SERVE_WORKERS)
+            self.cfg.set("threads", settings.SERVE_THREADS)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("proc_name", "seatback")
+
+        def load(self) -> Any:
+            return application
+
+    # Connections opened while migrating must not be shared with forked workers.
+    connection.close()
+    Server().run()
+
+
+class Command(BaseCommand):
+    help = "Apply pending migrations and serve Seatback with a production server (gunicorn)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        check_database()
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")
+        self.stdout.flush()
+        run_gunicorn(host, port)

@@ -1,0 +1,52 @@
+"""Language choice: the reader's choice (cookie) wins; pages default to Simplified Chinese.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language; a library in China
+wants Chinese unless the reader picks English, so pages ignore it. API clients may ask
+with Accept-Language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def _from_accept_language(header: str) -> str | None:
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag in SUPPORTED:
+            return tag
+        if tag.startswith("zh"):
+            return "zh-hans"
+        if tag.startswith("en"):
+            return "en"
+    return None
+
+
+def language_for(request: HttpRequest) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in SUPPORTED:
+        return chosen
+    if request.path.startswith("/api/"):
+        asked = _from_accept_language(request.headers.get("Accept-Language", ""))
+        if asked:
+            return asked
+    return settings.LANGUAGE_CODE
+
+
+class ReaderLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,186 @@
+"""The policy of spec §2: library defaults, per-room overrides, validation, local times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+TimeRange = tuple[time, time]
+
+DEFAULTS: dict[str, Any] = {
+    "leave_allowance_minutes": 20,
+    "claim_window_minutes": 15,
+    "return_cooldown_minutes": 10,
+    "step_out_minutes": 30,
+    "protected_windows": "11:30-13:00,17:30-18:30",
+    "opening_hours": "07:00-22:30",
+}
+MINUTE_KEYS = (
+    "leave_allowance_minutes",
+    "claim_window_minutes",
+    "return_cooldown_minutes",
+    "step_out_minutes",
+)
+KEYS = tuple(DEFAULTS)
+
+
+class PolicyError(ValueError):
+    """A policy value that does not parse or does not fit; names the key."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"{key}: {message}")
+
+
+def _parse_time(text: str) -> time:
+    hours, _sep, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(text)
+    if int(hours) == 24 and int(minutes) == 0:
+        return time.max
+    return time(int(hours), int(minutes))
+
+
+def parse_range(key: str, text: str) -> TimeRange:
+    start_text, sep, end_text = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError(text)
+        start, end = _parse_time(start_text), _parse_time(end_text)
+    except ValueError:
+        raise PolicyError(
+            key, _("%(value)r is not a time range like 07:00-22:30") % {"value": text}
+        ) from None
+    if start >= end:
+        raise PolicyError(key, _("%(value)r ends before it starts") % {"value": text})
+    return start, end
+
+
+def parse_ranges(key: str, text: str) -> tuple[TimeRange, ...]:
+    ranges = sorted(parse_range(key, part) for part in text.split(",") if part.strip())
+    for (_s1, end1), (start2, _e2) in zip(ranges, ranges[1:], strict=False):
+        if start2 < end1:
+            raise PolicyError(key, _("the time ranges overlap"))
+    return tuple(ranges)
+
+
+def _minutes(key: str, value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise PolicyError(key, _("%(value)r is not a whole number of minutes") % {"value": value})
+    if number < 0:
+        raise PolicyError(key, _("must not be negative"))
+    return number
+
+
+def _span_minutes(value: TimeRange) -> float:
+    start, end = value
+    day = date(2000, 1, 1)
+    return (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 60
+
+
+def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Validate `values` (a partial policy) on top of `base`; return the canonical values.
+
+    Raises PolicyError naming the first bad key. Nothing is changed by a failed call.
+    """
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise PolicyError(key, _("unknown policy key; known keys: %s") % ", ".join(KEYS))
+        if key in MINUTE_KEYS:
+            cleaned[key] = _minutes(key, value)
+        elif key == "protected_windows":
+            ranges = parse_ranges(key, str(value))
+            cleaned[key] = ",".join(_format_range(r) for r in ranges)
+        else:
+            cleaned[key] = _format_range(parse_range(key, str(value)))
+    merged = {**DEFAULTS, **(base or {}), **cleaned}
+    opening = parse_range("opening_hours", merged["opening_hours"])
+    if merged["leave_allowance_minutes"] < 1:
+        raise PolicyError("leave_allowance_minutes", _("must be at least 1 minute"))
+    if merged["leave_allowance_minutes"] > _span_minutes(opening):
+        raise PolicyError(
+            "leave_allowance_minutes", _("is longer than the opening hours %s") % merged["opening_hours"]
+        )
+    return cleaned
+
+
+def _format_range(value: TimeRange) -> str:
+    return "-".join("24:00" if t == time.max else t.strftime("%H:%M") for t in value)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A room's effective policy, with helpers that turn local times into aware instants."""
+
+    leave_allowance: timedelta
+    claim_window: timedelta
+    return_cooldown: timedelta
+    step_out: timedelta
+    protected_windows: tuple[TimeRange, ...]
+    opening_hours: TimeRange
+    values: dict[str, Any]
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Policy:
+        merged = {**DEFAULTS, **values}
+        return cls(
+            leave_allowance=timedelta(minutes=int(merged["leave_allowance_minutes"])),
+            claim_window=timedelta(minutes=int(merged["claim_window_minutes"])),
+            return_cooldown=timedelta(minutes=int(merged["return_cooldown_minutes"])),
+            step_out=timedelta(minutes=int(merged["step_out_minutes"])),
+            protected_windows=parse_ranges("protected_windows", merged["protected_windows"]),
+            opening_hours=parse_range("opening_hours", merged["opening_hours"]),
+            values=merged,
+        )
+
+    @staticmethod
+    def zone() -> ZoneInfo:
+        return ZoneInfo(settings.TIME_ZONE)
+
+    def _instant(self, day: date, moment: time) -> datetime:
+        if moment == time.max:
+            return datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.zone())
+        return datetime.combine(day, moment, tzinfo=self.zone())
+
+    def local_day(self, now: datetime) -> date:
+        return now.astimezone(self.zone()).date()
+
+    def opening(self, now: datetime) -> tuple[datetime, datetime]:
+        """Opening and closing instants of the local day that contains `now`."""
+        day = self.local_day(now)
+        return self._instant(day, self.opening_hours[0]), self._instant(day, self.opening_hours[1])
+
+    def is_open(self, now: datetime) -> bool:
+        opens, closes = self.opening(now)
+        return opens <= now < closes
+
+    def windows(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        day = self.local_day(now)
+        return [(self._instant(day, s), self._instant(day, e)) for s, e in self.protected_windows]
+
+    def protected_window_at(self, now: datetime) -> tuple[datetime, datetime] | None:
+        for start, end in self.windows(now):
+            if start <= now < end:
+                return start, end
+        return None
+
+    def deadline(self, started_at: datetime) -> datetime:
+        """started_at + allowance, pushed later by the time spent inside protected windows."""
+        moment, remaining = started_at, self.leave_allowance
+        for start, end in self.windows(started_at):
+            if end <= moment:
+                continue
+            if start > moment:
+                if moment + remaining <= start:
+                    break
+                remaining -= start - moment
+            moment = max(moment, end)
+        return moment + remaining

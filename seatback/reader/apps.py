@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReaderPagesConfig(AppConfig):
+    name = "seatback.reader"
+    label = "reader"

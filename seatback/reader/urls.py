@@ -1,0 +1,11 @@
+from django.urls import path
+
+from seatback.reader import views
+
+app_name = "reader"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login", views.login_page, name="login"),
+    path("logout", views.logout_page, name="logout"),
+    path("language", views.language, name="language"),
+]

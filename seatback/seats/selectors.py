@@ -1,0 +1,55 @@
+"""Read-only views of many seats at once: room counts and seat maps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from seatback.library.models import Room, Seat
+from seatback.seats.models import Challenge, Hold
+
+STATES = ("free", "held", "challenged", "reserved", "away")
+
+
+def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str]]:
+    """(seat id, room id, state) for every active seat of the rooms, in three queries."""
+    open_rooms = {room.pk for room in rooms if room.active and room.effective_policy().is_open(now)}
+    room_ids = [room.pk for room in rooms]
+    challenged = set(
+        Challenge.objects.filter(
+            seat__room_id__in=room_ids, status=Challenge.Status.PENDING, claim_until__gt=now
+        ).values_list("seat_id", flat=True)
+    )
+    holds = dict(
+        Hold.objects.filter(
+            seat__room_id__in=room_ids, ended_at__isnull=True, closes_at__gt=now
+        ).values_list("seat_id", "away_until")
+    )
+    seats = Seat.objects.filter(room_id__in=room_ids, active=True).values_list("id", "room_id")
+    for seat_id, room_id in seats:
+        if room_id not in open_rooms:
+            state = "closed"
+        elif seat_id in challenged:
+            state = "challenged"
+        elif seat_id in holds:
+            away_until = holds[seat_id]
+            state = "away" if away_until and away_until > now else "held"
+        else:
+            state = "free"
+        yield seat_id, room_id, state
+
+
+def seat_states(rooms: Iterable[Room], now: datetime) -> dict[int, str]:
+    """seat id -> state (free, held, challenged, away, closed)."""
+    return {seat_id: state for seat_id, _room, state in _seat_rows(list(rooms), now)}
+
+
+def room_counts(rooms: Iterable[Room], now: datetime) -> dict[int, dict[str, int]]:
+    """room id -> {"free", "held", "challenged", "reserved", "away"}; a closed room's seats
+    count as free, since nobody can hold or challenge them."""
+    rooms = list(rooms)
+    tallies: dict[int, Counter[str]] = {room.pk: Counter() for room in rooms}
+    for _seat, room_id, state in _seat_rows(rooms, now):
+        tallies[room_id]["free" if state == "closed" else state] += 1
+    return {room_id: {state: tally[state] for state in STATES} for room_id, tally in tallies.items()}

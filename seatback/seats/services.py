@@ -1,0 +1,497 @@
+"""The rule of spec §2: challenge, claim, return, withdraw, release, step out.
+
+Every intent runs `perform`: in one short transaction it locks the seat, then the reader
+(always in that order), settles rows whose time has run out, reads the situation, decides,
+writes, and records the scan. A refusal is recorded too, then raised as a Refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from seatback.core import live
+from seatback.core.errors import Refusal
+from seatback.library.models import Seat
+from seatback.library.policy import Policy
+from seatback.readers.models import Reader
+from seatback.seats.models import Challenge, Hold, ScanRecord
+
+log = logging.getLogger(__name__)
+
+INTENTS = ("challenge", "claim", "return", "withdraw", "release", "step-out", "checkin")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a scan came from, kept in the scan record."""
+
+    address: str | None = None
+    client: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str
+    seat: Seat
+
+
+def seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def local_time(moment: datetime) -> str:
+    return formats.time_format(moment.astimezone(Policy.zone()), "H:i")
+
+
+@dataclass
+class Situation:
+    """Everything the rule needs to decide, read at one instant."""
+
+    seat: Seat
+    reader: Reader | None
+    now: datetime
+    policy: Policy
+    challenge: Challenge | None  # the seat's pending challenge
+    hold: Hold | None  # the seat's current holder
+    reader_challenge: Challenge | None  # the reader's pending challenge, on any seat
+    reader_hold: Hold | None  # the reader's hold, on any seat
+    last_return_at: datetime | None  # when the seat's last challenge was answered by a return
+    my_last_challenge: Challenge | None  # the reader's latest challenge on this seat
+
+    @classmethod
+    def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
+        pending = Challenge.objects.filter(status=Challenge.Status.PENDING, claim_until__gt=now)
+        current = Hold.objects.filter(ended_at__isnull=True, closes_at__gt=now)
+        last_return = (
+            Challenge.objects.filter(seat=seat, status=Challenge.Status.RETURNED)
+            .order_by("-ended_at")
+            .values_list("ended_at", flat=True)
+            .first()
+        )
+        mine = reader is not None and reader.pk is not None
+        return cls(
+            seat=seat,
+            reader=reader,
+            now=now,
+            policy=seat.room.effective_policy(),
+            challenge=pending.filter(seat=seat).select_related("challenger").first(),
+            hold=current.filter(seat=seat).select_related("reader").first(),
+            reader_challenge=pending.filter(challenger=reader).first() if mine else None,
+            reader_hold=current.filter(reader=reader).first() if mine else None,
+            last_return_at=last_return,
+            my_last_challenge=(
+                Challenge.objects.filter(seat=seat, challenger=reader).order_by("-started_at").first()
+                if mine
+                else None
+            ),
+        )
+
+    # What the situation means -------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.seat.room.active and self.seat.active and self.policy.is_open(self.now)
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.policy.opening(self.now)[1]
+
+    @property
+    def away(self) -> bool:
+        return bool(self.hold and self.hold.away_until and self.hold.away_until > self.now)
+
+    @property
+    def cooldown_until(self) -> datetime | None:
+        if self.last_return_at is None:
+            return None
+        until = self.last_return_at + self.policy.return_cooldown
+        return until if until > self.now else None
+
+    def is_mine(self, hold_or_challenge: Hold | Challenge | None) -> bool:
+        if hold_or_challenge is None or self.reader is None:
+            return False
+        owner_id = (
+            hold_or_challenge.reader_id
+            if isinstance(hold_or_challenge, Hold)
+            else hold_or_challenge.challenger_id
+        )
+        return bool(owner_id == self.reader.pk)
+
+    @property
+    def state(self) -> str:
+        if not self.is_open:
+            return "closed"
+        if self.challenge:
+            return "challenged"
+        if self.away:
+            return "away"
+        if self.hold:
+            return "held"
+        return "free"
+
+    def actions(self) -> list[str]:
+        """The intents this reader may use now: exactly those the rule would accept."""
+        if self.reader is None:
+            return []
+        return [intent for intent in INTENTS if refusal_for(intent, self) is None]
+
+
+# Deciding -------------------------------------------------------------------------------
+
+
+def refusal_for(intent: str, s: Situation, minutes: int | None = None) -> Refusal | None:
+    """Why this reader may not use this intent now, or None if they may."""
+    if s.reader is None:
+        return Refusal("not_authenticated")
+    if s.reader.is_banned(s.now):
+        return Refusal("banned")
+    return RULES[intent](s, minutes)
+
+
+def _challenge_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    if not s.is_open:
+        return Refusal("room_closed")
+    window = s.policy.protected_window_at(s.now)
+    if window:
+        return Refusal(
+            "protected_window",
+            _("This is a protected time until %(time)s: the clock cannot be started now.")
+            % {"time": local_time(window[1])},
+            retry_after=seconds_until(window[1], s.now),
+        )
+    if s.is_mine(s.hold):
+        return Refusal("already_yours")
+    if s.challenge:
+        if s.is_mine(s.challenge):
+            return Refusal("has_active_challenge", _("Your clock on this seat is already running."))
+        return Refusal("seat_challenged")
+    if s.away and s.hold and s.hold.away_until:
+        return Refusal(
+            "holder_away",
+            _("The person sitting here has stepped out and is protected until %(time)s.")
+            % {"time": local_time(s.hold.away_until)},
+            retry_after=seconds_until(s.hold.away_until, s.now),
+        )
+    cooldown_until = s.cooldown_until
+    if cooldown_until:
+        return Refusal(
+            "cooldown",
+            _("The person sitting here just came back; try again after %(time)s.")
+            % {"time": local_time(cooldown_until)},
+            retry_after=seconds_until(cooldown_until, s.now),
+        )
+    if s.reader_challenge:
+        return Refusal("has_active_challenge")
+    if s.policy.deadline(s.now) >= s.closes_at:
+        return Refusal(
+            "room_closed",
+            _("The room closes at %(time)s, before the allowance would run out.")
+            % {"time": local_time(s.closes_at)},
+        )
+    return None
+
+
+def _claim_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    if not s.is_open:
+        return Refusal("room_closed")
+    if s.challenge is None:
+        if s.is_mine(s.hold):
+            return Refusal("already_yours")
+        last = s.my_last_challenge
+        if last and last.status in (Challenge.Status.PENDING, Challenge.Status.LAPSED):
+            return Refusal("challenge_expired")
+        return Refusal("not_challenger", _("No clock is running on this seat. Start one first."))
+    if not s.is_mine(s.challenge):
+        return Refusal("not_challenger")
+    if s.now < s.challenge.deadline:
+        return Refusal(
+            "too_early",
+            _("The allowance runs until %(time)s; you can take the seat then.")
+            % {"time": local_time(s.challenge.deadline)},
+            retry_after=seconds_until(s.challenge.deadline, s.now),
+        )
+    return None
+
+
+def _return_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    if not s.is_open:
+        return Refusal("room_closed")
+    if s.challenge:
+        if s.is_mine(s.challenge):
+            return Refusal(
+                "not_holder", _("You started this clock yourself; withdraw it to cancel.")
+            )
+        if s.hold and not s.is_mine(s.hold):
+            return Refusal("not_holder")
+        if s.now >= s.challenge.deadline:
+            return Refusal(
+                "challenge_expired",
+                _("Too late: the allowance ran out at %(time)s and the seat passes on.")
+                % {"time": local_time(s.challenge.deadline)},
+            )
+        return None
+    if s.is_mine(s.hold) and s.away:
+        return None
+    return Refusal("nothing_to_return")
+
+
+def _withdraw_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    if s.challenge and s.is_mine(s.challenge):
+        return None
+    return Refusal("not_challenger")
+
+
+def _release_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    if s.is_mine(s.hold):
+        return None
+    return Refusal("not_holder", _("You do not hold this seat."))
+
+
+def _step_out_refusal(s: Situation, minutes: int | None) -> Refusal | None:
+    if not s.is_open:
+        return Refusal("room_closed")
+    if not s.is_mine(s.hold):
+        return Refusal("not_holder", _("You do not hold this seat."))
+    if s.challenge:
+        return Refusal("seat_challenged", _("Someone started the clock here; tap “I'm back”."))
+    if s.away and s.hold and s.hold.away_until:
+        return Refusal(
+            "holder_away",
+            _("You have already stepped out until %(time)s.")
+            % {"time": local_time(s.hold.away_until)},
+            retry_after=seconds_until(s.hold.away_until, s.now),
+        )
+    longest = int(s.policy.step_out.total_seconds() // 60)
+    if minutes is not None and not 1 <= minutes <= longest:
+        return Refusal(
+            "invalid_request",
+            _("A step-out lasts 1 to %(minutes)d minutes.") % {"minutes": longest},
+        )
+    return None
+
+
+def _checkin_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
+    # Seat reservations arrive with the reservations app; until then nobody has one.
+    return Refusal("not_reserved")
+
+
+RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
+    "challenge": _challenge_refusal,
+    "claim": _claim_refusal,
+    "return": _return_refusal,
+    "withdraw": _withdraw_refusal,
+    "release": _release_refusal,
+    "step-out": _step_out_refusal,
+    "checkin": _checkin_refusal,
+}
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
+    if hold is not None:
+        Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(ended_at=now, end_reason=reason)
+        transaction.on_commit(lambda seat_id=hold.seat_id: live.bump(seat_id))
+
+
+def _take(s: Situation, source: str) -> None:
+    """The reader becomes the seat's holder, leaving any other seat they held."""
+    assert s.reader is not None
+    if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
+        _end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
+    Hold.objects.create(
+        seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.closes_at
+    )
+
+
+def _end_challenge(s: Situation, status: str) -> None:
+    assert s.challenge is not None
+    Challenge.objects.filter(pk=s.challenge.pk).update(
+        status=status, ended_at=s.now, ended_by=s.reader
+    )
+
+
+def _apply_challenge(s: Situation, _minutes: int | None) -> str:
+    deadline = s.policy.deadline(s.now)
+    Challenge.objects.create(
+        seat=s.seat,
+        challenger=s.reader,
+        started_at=s.now,
+        deadline=deadline,
+        claim_until=min(deadline + s.policy.claim_window, s.closes_at),
+    )
+    return "challenge_started"
+
+
+def _apply_claim(s: Situation, _minutes: int | None) -> str:
+    _end_challenge(s, Challenge.Status.CLAIMED)
+    _end_hold(s.hold, s.now, Hold.EndReason.CLAIMED)
+    _take(s, Hold.Source.CLAIM)
+    return "claimed"
+
+
+def _apply_return(s: Situation, _minutes: int | None) -> str:
+    if s.challenge:
+        _end_challenge(s, Challenge.Status.RETURNED)
+        if s.hold is None:
+            # The occupant was unknown until now; from here on only they may return.
+            _take(s, Hold.Source.RETURN)
+            return "returned"
+    assert s.hold is not None
+    Hold.objects.filter(pk=s.hold.pk).update(away_until=None)
+    return "returned"
+
+
+def _apply_withdraw(s: Situation, _minutes: int | None) -> str:
+    _end_challenge(s, Challenge.Status.WITHDRAWN)
+    return "withdrawn"
+
+
+def _apply_release(s: Situation, _minutes: int | None) -> str:
+    _end_hold(s.hold, s.now, Hold.EndReason.RELEASED)
+    return "released"
+
+
+def _apply_step_out(s: Situation, minutes: int | None) -> str:
+    assert s.hold is not None
+    length = timedelta(minutes=minutes) if minutes else s.policy.step_out
+    Hold.objects.filter(pk=s.hold.pk).update(away_until=min(s.now + length, s.hold.closes_at))
+    return "stepped_out"
+
+
+APPLY: dict[str, Callable[[Situation, int | None], str]] = {
+    "challenge": _apply_challenge,
+    "claim": _apply_claim,
+    "return": _apply_return,
+    "withdraw": _apply_withdraw,
+    "release": _apply_release,
+    "step-out": _apply_step_out,
+}
+
+
+# The transaction ------------------------------------------------------------------------
+
+
+@contextmanager
+def _seat_transaction() -> Iterator[None]:
+    """A transaction whose locks make the first of simultaneous scans win cleanly.
+
+    SQLite: BEGIN IMMEDIATE serialises writers. PostgreSQL: rows are locked FOR UPDATE
+    with a short lock_timeout. settings.SEAT_LOCKING=False (the tests' control run only)
+    drops both, to show what the locks prevent.
+    """
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        configured = connection.settings_dict["OPTIONS"].get("transaction_mode")
+        connection.transaction_mode = configured if settings.SEAT_LOCKING else None  # type: ignore[attr-defined]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET LOCAL lock_timeout = %s", [f"{settings.SEAT_LOCK_TIMEOUT_SECONDS}s"]
+                )
+        yield
+
+
+def _lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
+    if not settings.SEAT_LOCKING:
+        return seat, reader
+    # Fixed order, seat before reader, so two transactions never wait on each other.
+    locked_seat = Seat.objects.select_for_update().select_related("room__library").get(pk=seat.pk)
+    locked_reader = Reader.objects.select_for_update().get(pk=reader.pk)
+    return locked_seat, locked_reader
+
+
+def _settle(seat: Seat, reader: Reader, now: datetime) -> None:
+    """Mark rows whose time has run out, so the unique constraints see the truth."""
+    for owner in ({"seat": seat}, {"challenger": reader}):
+        Challenge.objects.filter(
+            status=Challenge.Status.PENDING, claim_until__lte=now, **owner
+        ).update(status=Challenge.Status.LAPSED, ended_at=F("claim_until"))
+    for owner in ({"seat": seat}, {"reader": reader}):
+        Hold.objects.filter(ended_at__isnull=True, closes_at__lte=now, **owner).update(
+            ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
+        )
+
+
+def _record(seat: Seat, reader: Reader, intent: str, outcome: str, accepted: bool,
+            now: datetime, evidence: Evidence) -> None:
+    ScanRecord.objects.create(
+        seat=seat,
+        reader=reader,
+        intent=intent[:12],
+        outcome=outcome,
+        accepted=accepted,
+        at=now,
+        address=evidence.address,
+        client=evidence.client[:300],
+    )
+
+
+def perform(
+    seat: Seat,
+    reader: Reader,
+    intent: str,
+    *,
+    now: datetime,
+    evidence: Evidence | None = None,
+    minutes: int | None = None,
+) -> Outcome:
+    """Carry out one scan's intent, or raise the Refusal that says why not."""
+    evidence = evidence or Evidence()
+    if intent not in INTENTS:
+        refusal: Refusal | None = Refusal("invalid_intent")
+        with transaction.atomic():
+            _record(seat, reader, intent, "invalid_intent", False, now, evidence)
+        raise refusal  # type: ignore[misc]
+    try:
+        with _seat_transaction():
+            seat, reader = _lock(seat, reader)
+            _settle(seat, reader, now)
+            situation = Situation.read(seat, reader, now)
+            refusal = refusal_for(intent, situation, minutes)
+            if refusal is None:
+                outcome = APPLY[intent](situation, minutes)
+                transaction.on_commit(lambda: live.bump(seat.pk))
+            _record(seat, reader, intent, refusal.code if refusal else outcome,
+                    refusal is None, now, evidence)
+    except (OperationalError, IntegrityError) as exc:
+        # A lock wait ran out, SQLite stayed busy, or (never with locking on) a constraint
+        # caught a race: the reader is told to try again, and nothing was changed.
+        log.warning("seat %s %s by %s: %s", seat.pk, intent, reader.pk, exc)
+        _record_busy(seat, reader, intent, now, evidence)
+        raise Refusal("busy", retry_after=1) from exc
+    if refusal is not None:
+        raise refusal
+    return Outcome(outcome=outcome, seat=seat)
+
+
+def _record_busy(seat: Seat, reader: Reader, intent: str, now: datetime, evidence: Evidence) -> None:
+    try:
+        with transaction.atomic():
+            _record(seat, reader, intent, "busy", False, now, evidence)
+    except (OperationalError, IntegrityError):
+        log.warning("could not record busy scan on seat %s", seat.pk)
+
+
+def settle_room_and_reader_rows(now: datetime) -> tuple[int, int]:
+    """Settle every run-out row (housekeeping for reports; correctness never needs it)."""
+    lapsed = Challenge.objects.filter(status=Challenge.Status.PENDING, claim_until__lte=now).update(
+        status=Challenge.Status.LAPSED, ended_at=F("claim_until")
+    )
+    closed = Hold.objects.filter(ended_at__isnull=True, closes_at__lte=now).update(
+        ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
+    )
+    return lapsed, closed

@@ -1,0 +1,237 @@
+"""Every setting comes from the environment, through small strict helpers.
+
+A value that does not parse is a startup error naming the variable, never a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: str) -> bool:
+    value = env(name, default).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ImproperlyConfigured(f"{name}: expected true or false, got {value!r}")
+
+
+def envint(name: str, default: str, minimum: int = 0) -> int:
+    value = env(name, default).strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {number}")
+    return number
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(env("SEATBACK_DATA_DIR", "./var")).resolve()
+DEBUG = envbool("SEATBACK_DEBUG", "false")
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; in embedded mode one is made once and kept."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+
+BASE_URL = env("SEATBACK_BASE_URL", "http://localhost:8000").rstrip("/")
+_base = urlsplit(BASE_URL)
+if _base.scheme not in ("http", "https") or not _base.netloc:
+    raise ImproperlyConfigured(f"SEATBACK_BASE_URL: expected http(s)://host[:port], got {BASE_URL!r}")
+# Behind nginx or another proxy, take the client address from X-Forwarded-For.
+BEHIND_PROXY = envbool("SEATBACK_BEHIND_PROXY", "false")
+ALLOWED_HOSTS = envlist("SEATBACK_ALLOWED_HOSTS", "*")
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+if _base.scheme == "https":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+TIME_ZONE = env("SEATBACK_TIME_ZONE", "Asia/Shanghai")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"SEATBACK_TIME_ZONE: unknown time zone {TIME_ZONE!r} (e.g. Asia/Shanghai)"
+    ) from None
+USE_TZ = True
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "seatback.core",
+    "seatback.library",
+    "seatback.readers",
+    "seatback.seats",
+    "seatback.labels",
+    "seatback.api",
+    "seatback.reader",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "seatback.core.middleware.ReaderLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "seatback.urls"
+WSGI_APPLICATION = "seatback.wsgi.application"
+AUTH_USER_MODEL = "readers.Reader"
+LOGIN_URL = "reader:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database(url: str | None) -> dict[str, Any]:
+    """Embedded SQLite unless DATABASE_URL names PostgreSQL (or another SQLite file)."""
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return _sqlite(str(DATA_DIR / "seatback.sqlite3"))
+    import dj_database_url
+
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgres", "postgresql", "pgsql"):
+        try:
+            config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DATABASE_URL: cannot parse it ({exc})") from None
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("DATABASE_URL: names no database (postgresql://host/NAME)")
+        config["CONN_HEALTH_CHECKS"] = True
+        return config
+    if scheme == "sqlite":
+        path = url.split("sqlite:///", 1)[-1] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise ImproperlyConfigured("DATABASE_URL: expected sqlite:///path/to/file.sqlite3")
+        return _sqlite(path)
+    raise ImproperlyConfigured(
+        f"DATABASE_URL: unsupported scheme {scheme!r}; use postgresql://… or sqlite:///…"
+    )
+
+
+def _sqlite(path: str) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so a check and its write never
+            # interleave with another writer; WAL lets readers go on meanwhile.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": envint("SEATBACK_SQLITE_BUSY_TIMEOUT", "10", minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(f"REDIS_URL: expected redis://host:port/db, got {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("SEATBACK_CACHE_PREFIX", "seatback"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Readers stay signed in for 30 days on their phone.
+SESSION_COOKIE_AGE = 30 * 24 * 3600
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+# How many gunicorn processes serve. Without Redis the cache, rate limits and live
+# updates live in-process, so the embedded default runs one process with threads.
+SERVE_WORKERS = envint("SEATBACK_WORKERS", "4" if REDIS_URL else "1", minimum=1)
+SERVE_THREADS = envint("SEATBACK_THREADS", "16", minimum=1)
+
+# Requests allowed per minute per client address (sign-in) and per reader (seat intents).
+RATE_LIMIT_LOGIN_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN", "10", minimum=1)
+RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", minimum=1)
+RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)
+
+# Seconds a seat write waits for a row lock before answering "busy, try again".
+SEAT_LOCK_TIMEOUT_SECONDS = envint("SEATBACK_LOCK_TIMEOUT", "3", minimum=1)
+# Only the concurrency tests' control run turns this off, to show the race is real.
+SEAT_LOCKING = True
+# Only tests may move the clock (seatback.core.clock.travel).
+CLOCK_ADJUSTABLE = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("SEATBACK_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,31 @@
+"""Settings for the test suite: SQLite in a file by default, or SEATBACK_TEST_DATABASE_URL."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+if os.environ.get("SEATBACK_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["SEATBACK_TEST_DATABASE_URL"]
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+from seatback.settings import *  # noqa: E402,F403
+from seatback.settings import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not :memory:, so the live server's threads each get their own connection
+    # and concurrency tests race real connections.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"seatback-test-{os.getpid()}.sqlite3")
+    }
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CLOCK_ADJUSTABLE = True
+# Generous limits so the suite's own traffic is not throttled; rate-limit tests lower them.
+RATE_LIMIT_INTENTS_PER_MINUTE = 10_000
+RATE_LIMIT_LOGIN_PER_MINUTE = 10_000
+RATE_LIMIT_READS_PER_MINUTE = 100_000
