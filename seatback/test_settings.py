@@ -29,3 +29,5 @@ CLOCK_ADJUSTABLE = True
 RATE_LIMIT_INTENTS_PER_MINUTE = 10_000
 RATE_LIMIT_LOGIN_PER_MINUTE = 10_000
 RATE_LIMIT_READS_PER_MINUTE = 100_000
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "seatback-test-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)

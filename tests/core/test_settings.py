@@ -1,0 +1,73 @@
+"""Settings come from the environment; a bad value is a one-line startup error naming it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SEATBACK = [sys.executable, "-m", "seatback.cli"]
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without Seatback's variables, plus `extra`."""
+    ours = ("DJANGO_", "SEATBACK_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    return {**env, **extra}
+
+
+def run_seatback(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SEATBACK, *args], env=clean_env(env), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/seatback"),
+        ("DATABASE_URL", "sqlite://"),
+        ("SEATBACK_TIME_ZONE", "Mars/Olympus_Mons"),
+        ("SEATBACK_DEBUG", "maybe"),
+        ("SEATBACK_WORKERS", "two"),
+        ("SEATBACK_BASE_URL", "library.example.edu"),
+        ("REDIS_URL", "memcached://localhost"),
+    ],
+)
+def test_a_bad_value_stops_startup_with_one_line_naming_the_variable(
+    tmp_path: object, variable: str, value: str
+) -> None:
+    result = run_seatback("check", env={"SEATBACK_DATA_DIR": str(tmp_path), variable: value})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+
+
+def test_an_unreachable_database_url_makes_serve_exit_with_one_line(tmp_path: object) -> None:
+    result = run_seatback(
+        "serve",
+        "--port",
+        "1",
+        env={"SEATBACK_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"},
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("seatback: DATABASE_URL: cannot connect")
+
+
+def test_embedded_default_is_sqlite_in_the_data_dir_with_wal_and_immediate(tmp_path: object) -> None:
+    code = (
+        "from django.conf import settings; from django.db import connection; "
+        "connection.ensure_connection(); c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(settings.DATABASES['default']['NAME']); print(c.fetchone()[0]); "
+        "print(settings.DATABASES['default']['OPTIONS']['transaction_mode']); print(settings.TIME_ZONE)"
+    )
+    result = run_seatback("shell", "-c", code, env={"SEATBACK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    name, journal, mode, zone = result.stdout.split()[-4:]
+    assert name == f"{tmp_path}/seatback.sqlite3"
+    assert (journal, mode, zone) == ("wal", "IMMEDIATE", "Asia/Shanghai")
