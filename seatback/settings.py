@@ -68,7 +68,9 @@ SECRET_KEY = _secret_key()
 BASE_URL = env("SEATBACK_BASE_URL", "http://localhost:8000").rstrip("/")
 _base = urlsplit(BASE_URL)
 if _base.scheme not in ("http", "https") or not _base.netloc:
-    raise ImproperlyConfigured(f"SEATBACK_BASE_URL: expected http(s)://host[:port], got {BASE_URL!r}")
+    raise ImproperlyConfigured(
+        f"SEATBACK_BASE_URL: expected http(s)://host[:port], got {BASE_URL!r}"
+    )
 # Behind nginx or another proxy, take the client address from X-Forwarded-For.
 BEHIND_PROXY = envbool("SEATBACK_BEHIND_PROXY", "false")
 ALLOWED_HOSTS = envlist("SEATBACK_ALLOWED_HOSTS", "*")

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 if os.environ.get("SEATBACK_TEST_DATABASE_URL"):
@@ -29,5 +30,5 @@ CLOCK_ADJUSTABLE = True
 RATE_LIMIT_INTENTS_PER_MINUTE = 10_000
 RATE_LIMIT_LOGIN_PER_MINUTE = 10_000
 RATE_LIMIT_READS_PER_MINUTE = 100_000
-STATIC_ROOT = os.path.join(tempfile.gettempdir(), "seatback-test-static")
-os.makedirs(STATIC_ROOT, exist_ok=True)
+STATIC_ROOT = Path(tempfile.gettempdir()) / "seatback-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)

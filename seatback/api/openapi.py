@@ -77,8 +77,15 @@ SCHEMA: dict[str, Any] = {
             "Seat": {
                 "type": "object",
                 "required": [
-                    "code", "label", "room", "state", "holder", "challenge",
-                    "reservation", "actions", "server_time",
+                    "code",
+                    "label",
+                    "room",
+                    "state",
+                    "holder",
+                    "challenge",
+                    "reservation",
+                    "actions",
+                    "server_time",
                 ],
                 "properties": {
                     "code": {"type": "string"},
@@ -107,7 +114,10 @@ SCHEMA: dict[str, Any] = {
                     },
                     "reservation": {"type": ["object", "null"]},
                     "cooldown_until": NULLABLE_TIME,
-                    "actions": {"type": "array", "items": {"type": "string", "enum": list(INTENTS)}},
+                    "actions": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": list(INTENTS)},
+                    },
                     "server_time": TIME,
                 },
             },

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # code -> (HTTP status, the sentence a reader sees when nothing more specific is said)
 REFUSALS: dict[str, tuple[int, Promise]] = {

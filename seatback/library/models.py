@@ -68,7 +68,9 @@ class Seat(models.Model):
 
     class Meta:
         ordering = ["room", "label"]
-        constraints = [models.UniqueConstraint(fields=["room", "label"], name="seat_label_per_room")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "label"], name="seat_label_per_room")
+        ]
         verbose_name = _("seat")
         verbose_name_plural = _("seats")
 

@@ -73,7 +73,8 @@ def _minutes(key: str, value: Any) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise PolicyError(key, _("%(value)r is not a whole number of minutes") % {"value": value})
+        message = _("%(value)r is not a whole number of minutes") % {"value": value}
+        raise PolicyError(key, message) from None
     if number < 0:
         raise PolicyError(key, _("must not be negative"))
     return number
@@ -107,7 +108,8 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
         raise PolicyError("leave_allowance_minutes", _("must be at least 1 minute"))
     if merged["leave_allowance_minutes"] > _span_minutes(opening):
         raise PolicyError(
-            "leave_allowance_minutes", _("is longer than the opening hours %s") % merged["opening_hours"]
+            "leave_allowance_minutes",
+            _("is longer than the opening hours %s") % merged["opening_hours"],
         )
     return cleaned
 

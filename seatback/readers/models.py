@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReaderManager(BaseUserManager["Reader"]):
-    def create_user(
-        self, card_number: str, password: str | None = None, **fields: Any
-    ) -> Reader:
+    def create_user(self, card_number: str, password: str | None = None, **fields: Any) -> Reader:
         reader = self.model(card_number=card_number, **fields)
         if password:
             reader.set_password(password)
@@ -23,7 +21,9 @@ class ReaderManager(BaseUserManager["Reader"]):
         reader.save(using=self._db)
         return reader
 
-    def create_superuser(self, card_number: str, password: str | None = None, **fields: Any) -> Reader:
+    def create_superuser(
+        self, card_number: str, password: str | None = None, **fields: Any
+    ) -> Reader:
         fields.update(is_staff=True, is_superuser=True, kind=Reader.Kind.STAFF)
         return self.create_user(card_number, password, **fields)
 
@@ -39,7 +39,9 @@ class Reader(AbstractBaseUser, PermissionsMixin):
 
     card_number = models.CharField(_("card number"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNDERGRADUATE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.UNDERGRADUATE
+    )
     department = models.CharField(_("department"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("librarian"), default=False)
@@ -78,6 +80,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField()
     last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token of {self.reader.card_number}"
 
     @classmethod
     def issue(cls, reader: Reader, now: datetime) -> str:

@@ -45,7 +45,9 @@ class Challenge(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["seat"], condition=Q(status="pending"), name="one_pending_challenge_per_seat"
+                fields=["seat"],
+                condition=Q(status="pending"),
+                name="one_pending_challenge_per_seat",
             ),
             models.UniqueConstraint(
                 fields=["challenger"],
@@ -54,6 +56,9 @@ class Challenge(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["seat", "status", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"challenge on seat {self.seat_id} by reader {self.challenger_id} ({self.status})"
 
 
 class Hold(models.Model):
@@ -71,7 +76,9 @@ class Hold(models.Model):
         CLOSED = "closed", _("room closed")
 
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="holds")
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holds")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holds"
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     since = models.DateTimeField()
     closes_at = models.DateTimeField(help_text="closing time of the room on the day of the hold")
@@ -88,6 +95,9 @@ class Hold(models.Model):
                 fields=["reader"], condition=Q(ended_at__isnull=True), name="one_hold_per_reader"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"hold of seat {self.seat_id} by reader {self.reader_id}"
 
 
 class ScanRecord(models.Model):
@@ -107,3 +117,6 @@ class ScanRecord(models.Model):
     class Meta:
         indexes = [models.Index(fields=["seat", "at"]), models.Index(fields=["reader", "at"])]
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.intent} → {self.outcome}"

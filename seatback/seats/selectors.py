@@ -52,4 +52,6 @@ def room_counts(rooms: Iterable[Room], now: datetime) -> dict[int, dict[str, int
     tallies: dict[int, Counter[str]] = {room.pk: Counter() for room in rooms}
     for _seat, room_id, state in _seat_rows(rooms, now):
         tallies[room_id]["free" if state == "closed" else state] += 1
-    return {room_id: {state: tally[state] for state in STATES} for room_id, tally in tallies.items()}
+    return {
+        room_id: {state: tally[state] for state in STATES} for room_id, tally in tallies.items()
+    }

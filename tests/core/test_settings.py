@@ -18,9 +18,16 @@ def clean_env(extra: dict[str, str]) -> dict[str, str]:
     return {**env, **extra}
 
 
-def run_seatback(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_seatback(
+    *args: str, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*SEATBACK, *args], env=clean_env(env), capture_output=True, text=True, timeout=timeout, check=False
+        [*SEATBACK, *args],
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -51,7 +58,10 @@ def test_an_unreachable_database_url_makes_serve_exit_with_one_line(tmp_path: ob
         "serve",
         "--port",
         "1",
-        env={"SEATBACK_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"},
+        env={
+            "SEATBACK_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none",
+        },
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -59,12 +69,15 @@ def test_an_unreachable_database_url_makes_serve_exit_with_one_line(tmp_path: ob
     assert lines[0].startswith("seatback: DATABASE_URL: cannot connect")
 
 
-def test_embedded_default_is_sqlite_in_the_data_dir_with_wal_and_immediate(tmp_path: object) -> None:
+def test_embedded_default_is_sqlite_in_the_data_dir_with_wal_and_immediate(
+    tmp_path: object,
+) -> None:
     code = (
         "from django.conf import settings; from django.db import connection; "
-        "connection.ensure_connection(); c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
-        "print(settings.DATABASES['default']['NAME']); print(c.fetchone()[0]); "
-        "print(settings.DATABASES['default']['OPTIONS']['transaction_mode']); print(settings.TIME_ZONE)"
+        "db = settings.DATABASES['default']; connection.ensure_connection(); "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(db['NAME']); print(c.fetchone()[0]); "
+        "print(db['OPTIONS']['transaction_mode']); print(settings.TIME_ZONE)"
     )
     result = run_seatback("shell", "-c", code, env={"SEATBACK_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr

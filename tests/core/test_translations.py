@@ -30,7 +30,16 @@ def test_every_string_in_the_source_has_a_chinese_translation(tmp_path: Path) ->
     copy = tmp_path / "seatback"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location", "--no-obsolete"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-location",
+            "--no-obsolete",
+        ],
         cwd=copy,
         check=True,
         capture_output=True,
@@ -44,6 +53,9 @@ def test_every_string_in_the_source_has_a_chinese_translation(tmp_path: Path) ->
 def test_the_shipped_catalogue_is_compiled_from_the_po_file(tmp_path: Path) -> None:
     compiled = polib.mofile(str(MO))
     source = polib.pofile(str(PO))
-    expected = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in source.translated_entries()}
+    expected = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
+        for e in source.translated_entries()
+    }
     shipped = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in compiled}
     assert {k: v for k, v in shipped.items() if k[1]} == expected

@@ -87,7 +87,12 @@ def build_demo() -> dict[str, Any]:
     for (card, name, password), superuser in ((LIBRARIAN, False), (ADMIN, True)):
         if not Reader.objects.filter(card_number=card).exists():
             Reader.objects.create_user(
-                card, password, name=name, kind=Reader.Kind.STAFF, is_staff=True, is_superuser=superuser
+                card,
+                password,
+                name=name,
+                kind=Reader.Kind.STAFF,
+                is_staff=True,
+                is_superuser=superuser,
             )
     return {"rooms": len(ROOMS), "seats": seats, "readers": READER_COUNT}
 
@@ -105,7 +110,11 @@ class Command(BaseCommand):
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
-        seat = Seat.objects.select_related("room").order_by("room__floor", "room__name", "label").first()
+        seat = (
+            Seat.objects.select_related("room")
+            .order_by("room__floor", "room__name", "label")
+            .first()
+        )
         url = f"http://localhost:{port}"
         lines = [
             f"Seatback demo: {built['rooms']} reading rooms, {built['seats']} seats, "

@@ -16,7 +16,9 @@ def check_database() -> None:
     try:
         connection.ensure_connection()
     except OperationalError as exc:
-        where = "DATABASE_URL" if "DATABASE_URL" in __import__("os").environ else "SEATBACK_DATA_DIR"
+        where = (
+            "DATABASE_URL" if "DATABASE_URL" in __import__("os").environ else "SEATBACK_DATA_DIR"
+        )
         reason = " ".join(str(exc).split())
         sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
         sys.exit(2)
