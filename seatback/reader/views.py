@@ -1,20 +1,38 @@
-"""The reader's phone pages: server-rendered, one primary action each."""
+"""The reader's phone pages: server-rendered, one primary action each.
+
+Forms POST to /s/{code} with a hidden `intent`; the view performs it and redirects back
+(post/redirect/get) with the outcome or the refusal as a message, so a reload never
+repeats a scan.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from seatback.core import clock, ratelimit
-from seatback.core.errors import Refusal
-from seatback.core.http import client_address
-from seatback.library.models import Room
+from seatback.core import clock, live, ratelimit
+from seatback.core.errors import REFUSALS, Refusal
+from seatback.core.http import client_address, evidence
+from seatback.library.models import Room, Seat
+from seatback.reader.present import ACTION_LABELS, outcome_sentence, refusal_sentence, seat_view
+from seatback.readers.models import Reader
+from seatback.seats import services
+from seatback.seats.models import Challenge, Hold, ScanRecord
 from seatback.seats.selectors import room_counts
+from seatback.seats.services import Situation
+
+HISTORY_LENGTH = 20
 
 
 def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -24,27 +42,61 @@ def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
+def _my_hold_and_challenge(reader: Reader, now: datetime) -> tuple[Hold | None, Challenge | None]:
+    hold = (
+        Hold.objects.select_related("seat__room")
+        .filter(reader=reader, ended_at__isnull=True, closes_at__gt=now)
+        .first()
+    )
+    challenge = (
+        Challenge.objects.select_related("seat__room")
+        .filter(challenger=reader, status=Challenge.Status.PENDING, claim_until__gt=now)
+        .first()
+    )
+    return hold, challenge
+
+
+def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
+    """The signed-in reader's hold and challenge, for the top of home and /me."""
+    if not request.user.is_authenticated:
+        return {}
+    reader: Reader = request.user  # type: ignore[assignment]
+    hold, challenge = _my_hold_and_challenge(reader, now)
+    return {
+        "hold": hold,
+        "hold_away": bool(hold and hold.away_until and hold.away_until > now),
+        "challenge": challenge,
+        "challenge_ready": bool(challenge and now >= challenge.deadline),
+        "banned": reader.is_banned(now),
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     rooms = list(Room.objects.select_related("library").filter(active=True))
     counts = room_counts(rooms, now)
-    listing = [
-        {
-            "room": room,
-            "open": room.effective_policy().is_open(now),
-            "hours": room.effective_policy().values["opening_hours"],
-            "counts": counts[room.pk],
-        }
-        for room in rooms
-    ]
-    return render(request, "reader/home.html", {"rooms": listing})
+    listing = []
+    for room in rooms:
+        policy = room.effective_policy()
+        listing.append(
+            {
+                "room": room,
+                "open": policy.is_open(now),
+                "hours": policy.values["opening_hours"].replace("-", "–"),
+                "counts": counts[room.pk],
+                "in_use": sum(counts[room.pk][k] for k in ("held", "away", "reserved")),
+            }
+        )
+    return render(request, "reader/home.html", {"rooms": listing, "mine": _my_state(request, now)})
 
 
 def login_page(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            ratelimit.hit("login", f"a{client_address(request)}", settings.RATE_LIMIT_LOGIN_PER_MINUTE)
+            ratelimit.hit(
+                "login", f"a{client_address(request)}", settings.RATE_LIMIT_LOGIN_PER_MINUTE
+            )
             user = authenticate(
                 request,
                 card_number=request.POST.get("card_number", "").strip(),
@@ -53,7 +105,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             if user is None:
                 raise Refusal("bad_credentials")
         except Refusal as refusal:
-            error = refusal.message
+            error = refusal_sentence(refusal)
         else:
             login(request, user)
             return redirect(_safe_next(request))
@@ -85,3 +137,109 @@ def language(request: HttpRequest) -> HttpResponse:
         messages_error = _("Unknown language.")
         response = HttpResponse(messages_error, status=400)
     return response
+
+
+def _minutes(request: HttpRequest) -> int | None:
+    """The step-out length asked for; anything that is not a whole number asks for 0,
+    which the rule refuses with the allowed range."""
+    value = request.POST.get("minutes", "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) < 6 else 0
+
+
+def _perform(request: HttpRequest, seat: Seat, now: datetime) -> None:
+    """Carry out the posted intent; leave the outcome or the refusal as a message."""
+    reader: Reader = request.user  # type: ignore[assignment]
+    intent = request.POST.get("intent", "")
+    try:
+        ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
+        result = services.perform(
+            seat, reader, intent, now=now, evidence=evidence(request), minutes=_minutes(request)
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal_sentence(refusal), extra_tags=f"refusal-{refusal.code}")
+    else:
+        messages.success(request, outcome_sentence(result.outcome))
+
+
+def _unknown_seat(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reader/unknown_seat.html",
+        {"message": Refusal("unknown_seat").message},
+        status=404,
+    )
+
+
+def _card(seat: Seat, reader: Reader | None, now: datetime) -> dict[str, Any]:
+    """A seat as this reader sees it now: words, buttons, countdown and change token."""
+    # The change token is read before the situation: a change in between makes the
+    # watcher reload once more, never miss it.
+    version = live.token(seat.pk) if reader else ""
+    return {
+        "seat": seat,
+        "view": seat_view(Situation.read(seat, reader, now)),
+        "version": version,
+        "here": reverse("reader:seat", args=[seat.code]),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def seat_page(request: HttpRequest, code: str) -> HttpResponse:
+    """/s/{code}: the page a seat's QR code opens."""
+    now = clock.now()
+    seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
+    if seat is None:
+        return _unknown_seat(request)
+    if request.method == "POST":
+        here = reverse("reader:seat", args=[seat.code])
+        if not request.user.is_authenticated:
+            messages.error(request, Refusal("not_authenticated").message)
+            return redirect(here)
+        _perform(request, seat, now)
+        return redirect(_safe_next(request, here))
+    reader = request.user if request.user.is_authenticated else None
+    card = _card(seat, reader, now)  # type: ignore[arg-type]
+    return render(request, "reader/seat.html", {"card": card, "now": now})
+
+
+def _history(reader: Reader) -> list[dict[str, Any]]:
+    records = ScanRecord.objects.filter(reader=reader).select_related("seat__room")[:HISTORY_LENGTH]
+    rows = []
+    for record in records:
+        if record.accepted:
+            result = outcome_sentence(record.outcome)
+        elif record.outcome in REFUSALS:
+            result = str(REFUSALS[record.outcome][1])
+        else:
+            result = record.outcome
+        rows.append(
+            {
+                "at": record.at,
+                "seat": record.seat,
+                "action": str(ACTION_LABELS.get(record.intent, record.intent)),
+                "accepted": record.accepted,
+                "result": result,
+            }
+        )
+    return rows
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """/me: my clock and my seat with what I can do with them, and my recent scans."""
+    now = clock.now()
+    reader: Reader = request.user  # type: ignore[assignment]
+    mine = _my_state(request, now)
+    seat_ids = []
+    for item in (mine["challenge"], mine["hold"]):
+        if item is not None and item.seat_id not in seat_ids:
+            seat_ids.append(item.seat_id)
+    seats = Seat.objects.select_related("room__library").in_bulk(seat_ids)
+    cards = [_card(seats[seat_id], reader, now) for seat_id in seat_ids]
+    return render(
+        request,
+        "reader/me.html",
+        {"mine": mine, "cards": cards, "history": _history(reader), "now": now},
+    )

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django import template
+
+from seatback.library.policy import Policy
+
+register = template.Library()
+
+
+@register.filter
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 with the library's offset and milliseconds, which every phone browser parses."""
+    if moment is None:
+        return ""
+    return moment.astimezone(Policy.zone()).isoformat(timespec="milliseconds")
+
+
+@register.filter
+def clock_time(moment: datetime | None) -> str:
+    """09:20 in the library's time zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(Policy.zone()).strftime("%H:%M")
+
+
+@register.filter
+def mmss(seconds: float) -> str:
+    """A countdown's digits: 19:59, or 1:05:00 past an hour."""
+    total = max(0, math.ceil(seconds))  # as the page's script counts: 19:59.5 shows 20:00
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
