@@ -104,8 +104,10 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
             cleaned[key] = _format_range(parse_range(key, str(value)))
     merged = {**DEFAULTS, **(base or {}), **cleaned}
     opening = parse_range("opening_hours", merged["opening_hours"])
-    if merged["leave_allowance_minutes"] < 1:
-        raise PolicyError("leave_allowance_minutes", _("must be at least 1 minute"))
+    # A zero claim window would let every clock lapse at its deadline: nobody could claim.
+    for key in ("leave_allowance_minutes", "claim_window_minutes"):
+        if merged[key] < 1:
+            raise PolicyError(key, _("must be at least 1 minute"))
     if merged["leave_allowance_minutes"] > _span_minutes(opening):
         raise PolicyError(
             "leave_allowance_minutes",
