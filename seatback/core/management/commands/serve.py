@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -39,6 +40,9 @@ def run_gunicorn(host: str, port: int) -> None:
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "seatback")
+            if "control_socket_disable" in self.cfg.settings:
+                # One shared socket path in $HOME would clash between two servers.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return application
