@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from seatback.core.errors import Refusal
 from seatback.seats.models import Challenge, Hold
@@ -38,6 +38,9 @@ ACTION_LABELS = {
     "step-out": gettext_lazy("Step out"),
     "checkin": gettext_lazy("Check in"),
 }
+
+# Secondary buttons top to bottom: the undoable before the final.
+SECONDARY_ORDER = ["return", "claim", "checkin", "challenge", "step-out", "withdraw", "release"]
 
 # What the reader sees after an accepted intent.
 OUTCOME_MESSAGES = {
@@ -72,7 +75,13 @@ def refusal_sentence(refusal: Refusal) -> str:
     """The refusal in the reader's language, with the time to wait where there is one."""
     if refusal.retry_after is None:
         return refusal.message
-    return f"{refusal.message} {wait_text(refusal.retry_after)}"
+    return join_sentences(refusal.message, wait_text(refusal.retry_after))
+
+
+def join_sentences(*sentences: str) -> str:
+    """Sentences one after another: with a space in English, none after Chinese 。"""
+    separator = "" if (get_language() or "").startswith("zh") else " "
+    return separator.join(sentences)
 
 
 def outcome_sentence(outcome: str) -> str:
@@ -127,8 +136,12 @@ def step_out_choices(s: Situation) -> list[tuple[int, str]]:
     return choices
 
 
+def _secondary_rank(intent: str) -> int:
+    return SECONDARY_ORDER.index(intent) if intent in SECONDARY_ORDER else len(SECONDARY_ORDER)
+
+
 def _action(intent: str, s: Situation) -> Action:
-    action = Action(intent=intent, label=str(ACTION_LABELS[intent]))
+    action = Action(intent=intent, label=str(ACTION_LABELS.get(intent, intent)))
     if intent == "step-out":
         action.minutes = step_out_choices(s)
         action.hint = _("Nobody can start the clock on your seat while you are out.")
@@ -156,7 +169,7 @@ def _primary_intent(s: Situation, actions: list[str]) -> str | None:
     return None
 
 
-def _explain(s: Situation) -> str:
+def _explain(s: Situation, actions: list[str]) -> str:
     """The state in one or two plain sentences, from this reader's point of view."""
     state = s.state
     if state == "closed":
@@ -212,18 +225,22 @@ def _explain(s: Situation) -> str:
                 _("You stepped out. Nobody can start the clock on your seat until %(time)s.")
                 % until
             )
-        return _("The person sitting here stepped out and is protected until %(time)s.") % until
+        return _("The person sitting here has stepped out and is protected until %(time)s.") % until
     if state == "held" and s.hold:
         if s.is_mine(s.hold):
             return _("This is your seat since %(time)s.") % {"time": local_time(s.hold.since)}
+        if "challenge" in actions:
+            return _(
+                "Someone is using this seat. If they left their things and went away, you can "
+                "start the clock."
+            )
+        return _("Someone is using this seat.")
+    if "challenge" in actions or s.reader is None:
         return _(
-            "Someone is using this seat. If they left their things and went away, you can "
-            "start the clock."
+            "Nobody has registered this seat. If it is empty, just sit down: no scan is "
+            "needed. If someone's things are here but nobody is, start the clock."
         )
-    return _(
-        "Nobody has registered this seat. If it is empty, just sit down: no scan is needed. "
-        "If someone's things are here but nobody is, start the clock."
-    )
+    return _("Nobody has registered this seat. If it is empty, just sit down: no scan is needed.")
 
 
 def _why_not_challenge(s: Situation, actions: list[str]) -> str | None:
@@ -289,19 +306,18 @@ def seat_view(s: Situation) -> SeatView:
     view = SeatView(
         state=s.state,
         state_words=str(STATE_WORDS.get(s.state, s.state)),
-        explanation=_explain(s),
+        explanation=_explain(s, actions),
         mine=s.is_mine(s.hold) or s.is_mine(s.challenge),
     )
     primary = _primary_intent(s, actions)
     if primary:
         view.primary = _action(primary, s)
-    view.secondary = [_action(i, s) for i in actions if i != primary]
+    view.secondary = [_action(i, s) for i in sorted(actions, key=_secondary_rank) if i != primary]
     if s.reader is not None and s.reader.is_banned(s.now):
         ban = Refusal("banned").message
         if s.reader.banned_until:
-            ban = f"{ban} " + _("Until %(date)s.") % {
-                "date": s.reader.banned_until.astimezone(s.policy.zone()).strftime("%Y-%m-%d %H:%M")
-            }
+            until = s.reader.banned_until.astimezone(s.policy.zone()).strftime("%Y-%m-%d %H:%M")
+            ban = join_sentences(ban, _("Until %(date)s.") % {"date": until})
         view.notes.append(ban)
     elif note := _why_not_challenge(s, actions):
         view.notes.append(note)

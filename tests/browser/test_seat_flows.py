@@ -172,7 +172,7 @@ def test_home_and_my_seat(phones, seat, alice, bob):
     a.sign_in(alice)
     expect(
         a.says(
-            zh("The person sitting here stepped out and is protected until %(time)s.")
+            zh("The person sitting here has stepped out and is protected until %(time)s.")
             % {"time": "09:15"}
         )
     ).to_be_visible()

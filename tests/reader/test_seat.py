@@ -254,7 +254,7 @@ def test_a_holder_who_stepped_out_protects_the_seat_until_a_time(client_for, ali
     response = client_for(alice).get(url(seat))
     text = page_text(response)
     assert (
-        zh("The person sitting here stepped out and is protected until %(time)s.")
+        zh("The person sitting here has stepped out and is protected until %(time)s.")
         % {"time": "09:30"}
         in text
     )
