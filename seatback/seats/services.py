@@ -409,8 +409,16 @@ def _lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     if not settings.SEAT_LOCKING:
         return seat, reader
     # Fixed order, seat before reader, so two transactions never wait on each other.
-    locked_seat = Seat.objects.select_for_update().select_related("room__library").get(pk=seat.pk)
-    locked_reader = Reader.objects.select_for_update().get(pk=reader.pk)
+    # of=("self",): only the seat row, not the room and library rows the join reads, which
+    # would make every scan in the library one queue. no_key: FOR NO KEY UPDATE excludes
+    # other scans of this seat or reader just as well, but not the KEY SHARE lock an insert
+    # of a row pointing at them takes, so recording a busy scan or signing in never waits.
+    locked_seat = (
+        Seat.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("room__library")
+        .get(pk=seat.pk)
+    )
+    locked_reader = Reader.objects.select_for_update(no_key=True).get(pk=reader.pk)
     return locked_seat, locked_reader
 
 
