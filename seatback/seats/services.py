@@ -460,10 +460,8 @@ def perform(
     """Carry out one scan's intent, or raise the Refusal that says why not."""
     evidence = evidence or Evidence()
     if intent not in INTENTS:
-        refusal: Refusal | None = Refusal("invalid_intent")
-        with transaction.atomic():
-            _record(seat, reader, intent, "invalid_intent", False, now, evidence)
-        raise refusal  # type: ignore[misc]
+        _record_apart(seat, reader, intent, "invalid_intent", now, evidence)
+        raise Refusal("invalid_intent")
     try:
         with _seat_transaction():
             seat, reader = _lock(seat, reader)
@@ -473,25 +471,36 @@ def perform(
             if refusal is None:
                 outcome = APPLY[intent](situation, minutes)
                 transaction.on_commit(lambda: live.bump(seat.pk))
-            _record(seat, reader, intent, refusal.code if refusal else outcome,
-                    refusal is None, now, evidence)
+            _record(
+                seat,
+                reader,
+                intent,
+                refusal.code if refusal else outcome,
+                refusal is None,
+                now,
+                evidence,
+            )
     except (OperationalError, IntegrityError) as exc:
         # A lock wait ran out, SQLite stayed busy, or (never with locking on) a constraint
         # caught a race: the reader is told to try again, and nothing was changed.
         log.warning("seat %s %s by %s: %s", seat.pk, intent, reader.pk, exc)
-        _record_busy(seat, reader, intent, now, evidence)
+        _record_apart(seat, reader, intent, "busy", now, evidence)
         raise Refusal("busy", retry_after=1) from exc
     if refusal is not None:
         raise refusal
     return Outcome(outcome=outcome, seat=seat)
 
 
-def _record_busy(seat: Seat, reader: Reader, intent: str, now: datetime, evidence: Evidence) -> None:
+def _record_apart(
+    seat: Seat, reader: Reader, intent: str, outcome: str, now: datetime, evidence: Evidence
+) -> None:
+    """Record a refused scan in its own transaction; if the database is too busy even for
+    that, log it: the reader still gets the refusal, never a 500."""
     try:
         with transaction.atomic():
-            _record(seat, reader, intent, "busy", False, now, evidence)
+            _record(seat, reader, intent, outcome, False, now, evidence)
     except (OperationalError, IntegrityError):
-        log.warning("could not record busy scan on seat %s", seat.pk)
+        log.warning("could not record %s scan on seat %s", outcome, seat.pk)
 
 
 def settle_room_and_reader_rows(now: datetime) -> tuple[int, int]:

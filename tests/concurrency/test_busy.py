@@ -104,16 +104,53 @@ def test_sqlite_busy_timeout_is_busy(
     (reader,) = new_readers(1)
     (phone,) = phones([reader])
     monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", LOCK_TIMEOUT)
+    with (
+        database_locked(vendor, seat, reader),
+        in_background(lambda: phone.intent(seat.code, "challenge")) as pending,
+    ):
+        reply = pending.result(timeout=LOCK_TIMEOUT * 2 + 9)
+    _assert_busy(reply)
+    assert not ScanRecord.objects.filter(seat=seat, reader=reader).exists()
+
+
+@contextmanager
+def database_locked(vendor: str, seat: Seat, holder: Reader) -> Iterator[None]:
+    """PostgreSQL: another scan holds `seat`. SQLite: another writer holds the database."""
+    if vendor == "postgresql":
+        with seat_locked_by_another_scan(seat, holder):
+            yield
+        return
     other = sqlite3.connect(connections.settings["default"]["NAME"], isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
-        with in_background(lambda: phone.intent(seat.code, "challenge")) as pending:
-            reply = pending.result(timeout=LOCK_TIMEOUT * 2 + 9)
-        _assert_busy(reply)
+        yield
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert not ScanRecord.objects.filter(seat=seat, reader=reader).exists()
+
+
+@override_settings(SEAT_LOCK_TIMEOUT_SECONDS=LOCK_TIMEOUT)
+def test_an_unknown_intent_is_refused_not_500_while_the_database_is_busy(
+    new_seats: Callable[[int], list[Seat]],
+    new_readers: Callable[[int], list[Reader]],
+    phones: Callable[[list[Reader]], list[Phone]],
+    monkeypatch: pytest.MonkeyPatch,
+    vendor: str,
+) -> None:
+    """An unknown intent is refused (400 invalid_intent) even when its scan record cannot be
+    written in time; on PostgreSQL it is written at once, the seat's lock does not stop it."""
+    (seat,) = new_seats(1)
+    holder, reader = new_readers(2)
+    (phone,) = phones([reader])
+    monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", LOCK_TIMEOUT)
+    with (
+        database_locked(vendor, seat, holder),
+        in_background(lambda: phone.intent(seat.code, "dance")) as pending,
+    ):
+        reply = pending.result(timeout=LOCK_TIMEOUT + 9)
+    assert reply.label == "400 invalid_intent", reply
+    recorded = ScanRecord.objects.filter(seat=seat, reader=reader, outcome="invalid_intent")
+    assert recorded.exists() == (vendor == "postgresql")
 
 
 @override_settings(SEAT_LOCK_TIMEOUT_SECONDS=LOCK_TIMEOUT)
