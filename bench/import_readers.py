@@ -1,0 +1,103 @@
+"""Time `seatback import readers` on a generated CSV (30,000 readers by default).
+
+    .venv/bin/python bench/import_readers.py [--readers 30000] [--full-hash-sample 200]
+
+Runs on a fresh SQLite file in a temporary folder, or on DATABASE_URL when it is set (the
+readers it makes have card numbers starting with BENCH and are deleted before and after).
+Uses the production password hasher (Django's PBKDF2-SHA256, 1,000,000 rounds).
+
+Prints the seconds for: creating every reader without a password; the same file again
+(nothing changes); every name changed; creating every reader with a password and
+--fast-hash; and the full-cost hashing rate on a sample, extrapolated to all readers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def write_file(path: Path, count: int, *, passwords: bool, suffix: str = "") -> None:
+    kinds = ["本科生", "研究生", "教职工", "other"]
+    departments = ["文学院", "数学与统计学院", "物理与电子科学学院", "法学院", "外国语学院"]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["card_number", "name", "password", "kind", "department"])
+        for n in range(count):
+            writer.writerow(
+                [
+                    f"BENCH{n:07d}",
+                    f"读者{n}{suffix}",
+                    f"initial-{n:06d}" if passwords else "",
+                    kinds[n % len(kinds)],
+                    departments[n % len(departments)],
+                ]
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=30_000)
+    parser.add_argument("--full-hash-sample", type=int, default=200)
+    options = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="seatback-bench-"))
+    os.environ.setdefault("SEATBACK_DATA_DIR", str(work))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seatback.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from seatback.library import imports
+    from seatback.readers.models import Reader
+
+    call_command("migrate", verbosity=0)
+    Reader.objects.filter(card_number__startswith="BENCH").delete()
+    count = options.readers
+    print(f"database: {connection.vendor}; hasher: {settings.PASSWORD_HASHERS[0]}")
+    print(f"cores: {len(os.sched_getaffinity(0))}; readers: {count:,}")
+
+    def timed(label: str, *args: str) -> float:
+        out = StringIO()
+        started = time.perf_counter()
+        call_command("import", "readers", *args, stdout=out, stderr=StringIO())
+        seconds = time.perf_counter() - started
+        print(f"{label:<44} {seconds:8.1f} s   {out.getvalue().strip()}")
+        return seconds
+
+    plain, renamed, with_passwords = work / "plain.csv", work / "renamed.csv", work / "pw.csv"
+    write_file(plain, count, passwords=False)
+    write_file(renamed, count, passwords=False, suffix="·改")
+    write_file(with_passwords, count, passwords=True)
+
+    timed("create, no passwords", str(plain))
+    timed("same file again (nothing changes)", str(plain))
+    timed("every name changed", str(renamed))
+    Reader.objects.filter(card_number__startswith="BENCH").delete()
+    timed("create, with passwords, --fast-hash", str(with_passwords), "--fast-hash")
+    timed("same file again (passwords kept)", str(with_passwords))
+
+    sample = [f"initial-{n:06d}" for n in range(options.full_hash_sample)]
+    started = time.perf_counter()
+    imports.hash_passwords(sample)
+    per_second = len(sample) / (time.perf_counter() - started)
+    print(
+        f"full-cost hashing: {per_second:.1f} passwords/s on all cores "
+        f"({len(sample)} sampled) -> {count / per_second / 60:.0f} min for {count:,} passwords"
+    )
+    Reader.objects.filter(card_number__startswith="BENCH").delete()
+
+
+if __name__ == "__main__":
+    main()
