@@ -1,0 +1,29 @@
+"""Anything reachable without signing in is rate-limited per client address."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+
+from seatback.readers.models import Reader
+
+
+@pytest.mark.django_db
+@override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=3)
+def test_an_anonymous_client_is_slowed_down_and_told_when_to_come_back(client: Client) -> None:
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
+    page = client.get("/")
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) >= 1
+    assert "请稍后再试" in page.content.decode()
+    api = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 429
+    assert api.json()["error"]["code"] == "rate_limited"
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert other.get("/healthz").status_code == 200  # another address is not affected
+
+
+@override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=2)
+def test_signed_in_readers_are_not_counted_as_anonymous(client: Client, alice: Reader) -> None:
+    client.force_login(alice)
+    assert {client.get("/").status_code for _ in range(5)} == {200}
