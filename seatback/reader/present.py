@@ -39,6 +39,9 @@ ACTION_LABELS = {
     "checkin": gettext_lazy("Check in"),
 }
 
+# The primary button is the first of these the reader may use.
+PRIMARY_ORDER = ("claim", "return", "checkin", "challenge")
+
 # Secondary buttons top to bottom: the undoable before the final.
 SECONDARY_ORDER = ["return", "claim", "checkin", "challenge", "step-out", "withdraw", "release"]
 
@@ -98,15 +101,12 @@ class Action:
 
 @dataclass
 class Countdown:
-    """A deadline the browser animates; `target` is what it counts down to."""
+    """A deadline the browser animates from the server's time."""
 
-    target: datetime
-    started_at: datetime
-    deadline: datetime
-    claim_until: datetime
+    target: datetime  # what it counts down to
     phase: str  # "allowance" (until the deadline) or "claim" (until claim_until)
     caption: str
-    remaining: float = 0  # seconds from the server's now, for the digits before any script
+    remaining: float  # seconds from the server's now, for the digits before any script
 
 
 @dataclass
@@ -157,16 +157,9 @@ def _action(intent: str, s: Situation) -> Action:
     return action
 
 
-def _primary_intent(s: Situation, actions: list[str]) -> str | None:
-    if "claim" in actions:
-        return "claim"
-    if "return" in actions:
-        return "return"
-    if "checkin" in actions:
-        return "checkin"
-    if "challenge" in actions:
-        return "challenge"
-    return None
+def _primary_intent(actions: list[str]) -> str | None:
+    """The one action that fits: take the seat, I'm back, check in, start the clock."""
+    return next((i for i in PRIMARY_ORDER if i in actions), None)
 
 
 def _explain(s: Situation, actions: list[str]) -> str:
@@ -309,7 +302,7 @@ def seat_view(s: Situation) -> SeatView:
         explanation=_explain(s, actions),
         mine=s.is_mine(s.hold) or s.is_mine(s.challenge),
     )
-    primary = _primary_intent(s, actions)
+    primary = _primary_intent(actions)
     if primary:
         view.primary = _action(primary, s)
     view.secondary = [_action(i, s) for i in sorted(actions, key=_secondary_rank) if i != primary]
@@ -322,28 +315,27 @@ def seat_view(s: Situation) -> SeatView:
     elif note := _why_not_challenge(s, actions):
         view.notes.append(note)
     view.news = _news(s) or _lost_hold_news(s)
-    if s.challenge and s.state == "challenged":
-        c = s.challenge
-        if s.now < c.deadline:
-            caption = _("until the seat passes on")
-            if s.is_mine(c):
-                caption = _("until you can take the seat")
-            view.countdown = Countdown(
-                c.deadline, c.started_at, c.deadline, c.claim_until, "allowance", caption
-            )
-        elif s.is_mine(c):
-            view.countdown = Countdown(
-                c.claim_until,
-                c.started_at,
-                c.deadline,
-                c.claim_until,
-                "claim",
-                _("left to take the seat"),
-            )
-    if view.countdown:
-        view.countdown.remaining = (view.countdown.target - s.now).total_seconds()
+    view.countdown = _countdown(s)
     view.changes_at = _changes_at(s)
     return view
+
+
+def _countdown(s: Situation) -> Countdown | None:
+    """To the deadline for everyone; after it, to the end of the claim window for the
+    challenger alone."""
+    c = s.challenge
+    if c is None or s.state != "challenged":
+        return None
+    if s.now < c.deadline:
+        if s.is_mine(c):
+            caption = _("until you can take the seat")
+        else:
+            caption = _("until the seat passes on")
+        return Countdown(c.deadline, "allowance", caption, (c.deadline - s.now).total_seconds())
+    if s.is_mine(c):
+        remaining = (c.claim_until - s.now).total_seconds()
+        return Countdown(c.claim_until, "claim", _("left to take the seat"), remaining)
+    return None
 
 
 def _changes_at(s: Situation) -> list[datetime]:

@@ -42,7 +42,11 @@ def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
-def _my_hold_and_challenge(reader: Reader, now: datetime) -> tuple[Hold | None, Challenge | None]:
+def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
+    """The signed-in reader's current hold and pending challenge, for home and /me."""
+    if not request.user.is_authenticated:
+        return {}
+    reader: Reader = request.user  # type: ignore[assignment]
     hold = (
         Hold.objects.select_related("seat__room")
         .filter(reader=reader, ended_at__isnull=True, closes_at__gt=now)
@@ -53,15 +57,6 @@ def _my_hold_and_challenge(reader: Reader, now: datetime) -> tuple[Hold | None, 
         .filter(challenger=reader, status=Challenge.Status.PENDING, claim_until__gt=now)
         .first()
     )
-    return hold, challenge
-
-
-def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
-    """The signed-in reader's hold and challenge, for the top of home and /me."""
-    if not request.user.is_authenticated:
-        return {}
-    reader: Reader = request.user  # type: ignore[assignment]
-    hold, challenge = _my_hold_and_challenge(reader, now)
     return {
         "hold": hold,
         "hold_away": bool(hold and hold.away_until and hold.away_until > now),
