@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -384,6 +385,14 @@ APPLY: dict[str, Callable[[Situation, int | None], str]] = {
 # The transaction ------------------------------------------------------------------------
 
 
+# SQLite lets writers that wait for its one write lock poll for it, sleeping up to 100 ms
+# between tries, so in a rush one scan can lose again and again until its busy timeout runs
+# out, while the lock sits free during the sleeps. A process's scans therefore queue here
+# first, each woken the moment the one before it is done; BEGIN IMMEDIATE still orders them
+# against other processes and other writes.
+_sqlite_scans = threading.RLock()
+
+
 @contextmanager
 def _seat_transaction() -> Iterator[None]:
     """A transaction whose locks make the first of simultaneous scans win cleanly.
@@ -396,6 +405,16 @@ def _seat_transaction() -> Iterator[None]:
         connection.ensure_connection()
         configured = connection.settings_dict["OPTIONS"].get("transaction_mode")
         connection.transaction_mode = configured if settings.SEAT_LOCKING else None  # type: ignore[attr-defined]
+        if settings.SEAT_LOCKING:
+            wait = float(connection.settings_dict["OPTIONS"].get("timeout", 5))
+            if not _sqlite_scans.acquire(timeout=wait):
+                raise OperationalError("database is locked (waited for this process's scans)")
+            try:
+                with transaction.atomic():
+                    yield
+            finally:
+                _sqlite_scans.release()
+            return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -18,6 +18,8 @@ from typing import Any
 
 import requests
 
+from seatback.library.models import Seat
+from seatback.readers.models import Reader
 from seatback.seats import services
 
 TIMEOUT = 60  # seconds; a request that takes this long is a failure, never a wait
@@ -117,13 +119,23 @@ class CheckProbe:
     It wraps `services.APPLY` (the writers `perform` calls only when `refusal_for` found no
     reason to refuse), so it observes without changing timing in any way that matters: a
     counter increment under a lock. Counts are per (intent, seat id).
+
+    It also times how long each scan waited for its locks: from entering
+    `_seat_transaction` (SQLite waits in its BEGIN IMMEDIATE) to `_lock` returning
+    (PostgreSQL waits there), to show how far the waits stay below the lock timeout.
     """
 
     counts: Counter[tuple[str, int]] = field(default_factory=Counter)
+    lock_waits: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def passed(self, intent: str, seat_id: int) -> int:
         return self.counts[(intent, seat_id)]
+
+    def longest_wait(self) -> float:
+        with self.lock:
+            waits, self.lock_waits = self.lock_waits, []
+        return max(waits, default=0.0)
 
     @contextmanager
     def installed(self) -> Iterator[CheckProbe]:
@@ -139,9 +151,26 @@ class CheckProbe:
 
             return counted
 
+        entered = threading.local()
+        transaction, lock = services._seat_transaction, services._lock
+
+        @contextmanager
+        def timed_transaction() -> Iterator[None]:
+            entered.at = time.perf_counter()
+            with transaction():
+                yield
+
+        def timed_lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
+            locked = lock(seat, reader)
+            with self.lock:
+                self.lock_waits.append(time.perf_counter() - entered.at)
+            return locked
+
         for intent in originals:
             services.APPLY[intent] = counting(intent)
+        services._seat_transaction, services._lock = timed_transaction, timed_lock
         try:
             yield self
         finally:
             services.APPLY.update(originals)
+            services._seat_transaction, services._lock = transaction, lock

@@ -78,6 +78,7 @@ def test_fifty_readers_one_seat_exactly_one_wins(
     check: with the locks it is exactly one, i.e. the check and the write never interleave.
     """
     devices = phones(new_readers(READERS))
+    waits = []
     for seat in new_seats(ROUNDS):
         replies = _race(seat, devices)
         assert tally(replies) == {"200 challenge_started": 1, "409 seat_challenged": 49}, tally(
@@ -107,6 +108,8 @@ def test_fifty_readers_one_seat_exactly_one_wins(
         _assert_invariants()
 
         assert winner.intent(seat.code, "withdraw").code == "withdrawn"
+        waits.append(probe.longest_wait())
+    print(f"\nlongest lock wait per round: {', '.join(f'{w:.2f} s' for w in waits)}")
 
 
 def _control_rounds(
