@@ -238,3 +238,15 @@ def me(request: HttpRequest) -> HttpResponse:
         "reader/me.html",
         {"mine": mine, "cards": cards, "history": _history(reader), "now": now},
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that was open too long (or from before signing in): say so
+    in the reader's words and offer the page again, instead of Django's technical 403.
+    Wired by settings.CSRF_FAILURE_VIEW."""
+    return render(
+        request,
+        "reader/stale_form.html",
+        {"again": request.path if request.path.startswith("/") else "/"},
+        status=403,
+    )

@@ -333,3 +333,17 @@ def test_a_refusal_is_in_english_when_english_is_chosen(client_for, alice, carol
         url(seat), {"intent": "challenge"}, follow=True
     )
     assert "Someone else has already started the clock on this seat." in page_text(response)
+
+
+def test_a_stale_form_gets_a_friendly_page_not_a_technical_403(alice, seat):
+    from django.test import Client
+
+    phone = Client(enforce_csrf_checks=True)
+    phone.force_login(alice)
+    with override_settings(CSRF_FAILURE_VIEW="seatback.reader.views.csrf_failure"):
+        response = phone.post(url(seat), {"intent": "challenge", "csrfmiddlewaretoken": "stale"})
+    assert response.status_code == 403
+    text = page_text(response)
+    assert zh("Please try again") in text
+    assert f'href="{url(seat)}"' in response.content.decode()
+    assert not Challenge.objects.exists()
