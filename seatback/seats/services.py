@@ -397,9 +397,10 @@ _sqlite_scans = threading.RLock()
 def _seat_transaction() -> Iterator[None]:
     """A transaction whose locks make the first of simultaneous scans win cleanly.
 
-    SQLite: BEGIN IMMEDIATE serialises writers. PostgreSQL: rows are locked FOR UPDATE
-    with a short lock_timeout. settings.SEAT_LOCKING=False (the tests' control run only)
-    drops both, to show what the locks prevent.
+    SQLite: BEGIN IMMEDIATE serialises writers (a process's scans queue first on
+    _sqlite_scans). PostgreSQL: the seat's and reader's rows are locked FOR NO KEY UPDATE
+    (see _lock) with a short lock_timeout. settings.SEAT_LOCKING=False (the tests' control
+    run only) drops all of it, to show what the locks prevent.
     """
     if connection.vendor == "sqlite":
         connection.ensure_connection()
