@@ -58,22 +58,26 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import translation
 
     from seatback.library import imports
     from seatback.readers.models import Reader
 
+    translation.activate("en")
     call_command("migrate", verbosity=0)
     Reader.objects.filter(card_number__startswith="BENCH").delete()
     count = options.readers
     print(f"database: {connection.vendor}; hasher: {settings.PASSWORD_HASHERS[0]}")
-    print(f"cores: {len(os.sched_getaffinity(0))}; readers: {count:,}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"cores: {cores}; readers: {count:,}; load average: {os.getloadavg()[0]:.1f}")
 
     def timed(label: str, *args: str) -> float:
         out = StringIO()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         call_command("import", "readers", *args, stdout=out, stderr=StringIO())
-        seconds = time.perf_counter() - started
-        print(f"{label:<44} {seconds:8.1f} s   {out.getvalue().strip()}")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        summary = out.getvalue().strip().partition(" (")[0]
+        print(f"{label:<38} {seconds:7.1f} s wall {cpu:7.1f} s CPU   {summary}")
         return seconds
 
     plain, renamed, with_passwords = work / "plain.csv", work / "renamed.csv", work / "pw.csv"
@@ -89,13 +93,17 @@ def main() -> None:
     timed("same file again (passwords kept)", str(with_passwords))
 
     sample = [f"initial-{n:06d}" for n in range(options.full_hash_sample)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     imports.hash_passwords(sample)
-    per_second = len(sample) / (time.perf_counter() - started)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    per_hash = cpu / len(sample)
     print(
-        f"full-cost hashing: {per_second:.1f} passwords/s on all cores "
-        f"({len(sample)} sampled) -> {count / per_second / 60:.0f} min for {count:,} passwords"
+        f"full-cost hashing, {len(sample)} sampled: {wall:.1f} s wall, "
+        f"{per_hash * 1000:.0f} ms CPU per password -> {count:,} passwords: "
+        f"{count * per_hash / 60:.0f} CPU-minutes, "
+        f"{count * per_hash / cores / 60:.0f} min on {cores} idle cores"
     )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     Reader.objects.filter(card_number__startswith="BENCH").delete()
 
 

@@ -117,19 +117,41 @@ def fit(text: str, style: str, size: float, smallest: float, width: float, cjk_f
     return Text(0, 0, size, text, style, cjk)
 
 
+def wrap(text: str, style: str, size: float, width: float, cjk_font: str, lines: int) -> list[Text]:
+    """Break `text` into at most `lines` lines of `width` (at spaces where it can); the last
+    line is shortened if the text does not fit."""
+    font = cjk_font if needs_cjk(text) else FONTS[style]
+    rows: list[str] = []
+    rest = text
+    while rest and len(rows) < lines - 1:
+        cut = len(rest)
+        while cut > 1 and pdfmetrics.stringWidth(rest[:cut], font, size) > width:
+            cut -= 1
+        if cut < len(rest) and " " in rest[1:cut]:
+            cut = rest.rindex(" ", 1, cut) + 1
+        rows.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        rows.append(rest)
+    return [fit(row, style, size, size, width, cjk_font) for row in rows]
+
+
 def layout(seat: Seat, width: float, height: float, cjk_font: str = CJK_FONT) -> Label:
     """Where the QR code and the three lines of text go on a `width` x `height` mm label."""
     url = seat_url(seat.code)
     qr_size = height - 2 * PAD
     text_x = PAD + qr_size + 3.5
     text_width = width - text_x - PAD
-    room = fit(seat.room.name, "regular", 3.4, 2.2, text_width, cjk_font)
-    room.x, room.y = text_x, PAD + 3.0
+    room = [fit(seat.room.name, "regular", 3.4, 2.8, text_width, cjk_font)]
+    if room[0].text != seat.room.name:  # too long for one line: two smaller lines
+        room = wrap(seat.room.name, "regular", 2.8, text_width, cjk_font, lines=2)
+    for number, line in enumerate(room):
+        line.x, line.y = text_x, PAD + 3.0 + number * line.size * 1.25
     label = fit(seat.label, "bold", 8.0, 3.0, text_width, cjk_font)
     label.x, label.y = text_x, height / 2 + label.size * 0.35
     code = fit(seat.code, "mono", 2.1, 1.5, text_width, cjk_font)
     code.x, code.y = text_x, height - PAD
-    return Label(seat, url, qr_matrix(url), PAD, PAD, qr_size, [room, label, code])
+    return Label(seat, url, qr_matrix(url), PAD, PAD, qr_size, [*room, label, code])
 
 
 # -- CSV ---------------------------------------------------------------------------------

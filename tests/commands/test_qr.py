@@ -319,3 +319,18 @@ def test_revoke_needs_labels_or_all(rooms: tuple[Room, Room], args: list[str]) -
 def test_natural_order_of_labels() -> None:
     labels = ["A-10", "A-2", "a-3", "B-1", "A-1", "2", "10"]
     assert sorted(labels, key=codes.natural_key) == ["2", "10", "A-1", "A-2", "a-3", "A-10", "B-1"]
+
+
+def test_a_long_room_name_wraps_onto_two_lines(library: Library) -> None:
+    room = Room.objects.create(library=library, name="Periodicals Reading Room West Wing")
+    seat = Seat.objects.create(room=room, label="W-007")
+
+    texts = sheets.layout(seat, 70, 37.125, sheets.register_font(None)).texts
+
+    assert [t.text for t in texts] == [
+        "Periodicals Reading",
+        "Room West Wing",
+        "W-007",
+        seat.code,
+    ]
+    assert texts[0].y < texts[1].y < texts[2].y < texts[3].y
