@@ -17,8 +17,9 @@ quarter of the seats.
 Prints progress each second, then throughput (intents/s), latency p50/p95/p99, the answers
 by status and code, and what the database says afterwards: scan records written, and any
 seat with two holders or two pending clocks, any reader with two (there must be none; the
-constraints forbid it, this only looks). Asserts nothing. On PostgreSQL the room, seats,
-readers and their rows are deleted at the end (--keep keeps them).
+constraints forbid it, this only looks). Asserts nothing. At the end it deletes its data
+folder (SQLite's database, the server's log) and, on PostgreSQL, the room, seats, readers
+and their rows; --keep keeps them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -267,10 +269,10 @@ def main() -> None:
     parser.add_argument("--server-threads", type=int, default=16, help="threads per worker")
     parser.add_argument("--spread", action="store_true", help="no hot seats")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the bench rows (PostgreSQL)")
+    parser.add_argument("--keep", action="store_true", help="keep the data dir and bench rows")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="seatback-bench-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="seatback-rush-"))
     env = server_env(data_dir, args)
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     port = free_port()
@@ -338,6 +340,8 @@ def main() -> None:
         if room_id and os.environ.get("DATABASE_URL") and not args.keep:
             clean_up(room_id, tag)
             print("bench rows deleted")
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
