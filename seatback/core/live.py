@@ -6,11 +6,13 @@ With REDIS_URL the tokens live in Redis, so every server process sees every chan
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django.core.cache import cache
 
 TOKEN_TTL = 24 * 3600
+log = logging.getLogger(__name__)
 
 
 def _key(seat_id: int) -> str:
@@ -18,7 +20,12 @@ def _key(seat_id: int) -> str:
 
 
 def bump(seat_id: int) -> None:
-    cache.set(_key(seat_id), secrets.token_hex(6), timeout=TOKEN_TTL)
+    """Called after a seat's change has committed: a cache outage must not turn a done
+    scan into an error; watchers then see the change at their next full load."""
+    try:
+        cache.set(_key(seat_id), secrets.token_hex(6), timeout=TOKEN_TTL)
+    except Exception:  # redis.ConnectionError and kin; the cache is advisory here
+        log.warning("could not publish a change of seat %s", seat_id, exc_info=True)
 
 
 def token(seat_id: int) -> str:
