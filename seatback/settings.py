@@ -199,7 +199,11 @@ else:
 
 # Readers stay signed in for 30 days on their phone.
 SESSION_COOKIE_AGE = 30 * 24 * 3600
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are written to the database and read through the cache: a seat page's poll
+# costs no session query once warm.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# An out-of-date form (e.g. a page left open for days) gets a "please try again" page.
+CSRF_FAILURE_VIEW = "seatback.reader.views.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

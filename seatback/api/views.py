@@ -139,7 +139,9 @@ def seat_detail(request: HttpRequest, code: str, *, reader: Reader, now: datetim
 @api("GET")
 def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime) -> JsonResponse:
     """A light poll: the seat's change token and the server time, from the cache alone."""
-    seat_id = Seat.objects.filter(code=code).values_list("id", flat=True).first()
+    seat_id = (
+        Seat.objects.filter(code=code, active=True).order_by().values_list("id", flat=True).first()
+    )
     if seat_id is None:
         raise Refusal("unknown_seat")
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
@@ -221,7 +223,9 @@ def rooms(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonRespons
 
 
 @api("GET")
-def room_seats(request: HttpRequest, room_id: int, *, reader: Reader, now: datetime) -> JsonResponse:
+def room_seats(
+    request: HttpRequest, room_id: int, *, reader: Reader, now: datetime
+) -> JsonResponse:
     room = Room.objects.select_related("library").filter(pk=room_id, active=True).first()
     if room is None:
         raise Refusal("not_found")
