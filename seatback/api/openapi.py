@@ -156,6 +156,16 @@ SCHEMA: dict[str, Any] = {
     },
     "security": [{"bearer": []}, {"cookie": []}],
     "paths": {
+        "/openapi.json": {
+            "get": {
+                "summary": "This description of the API",
+                "security": [],
+                "responses": {
+                    "200": _json({"type": "object"}, "The OpenAPI 3.1 document"),
+                    **_refusals("rate_limited"),
+                },
+            }
+        },
         "/session": {
             "post": {
                 "summary": "Sign in with card number and password",
@@ -183,12 +193,16 @@ SCHEMA: dict[str, Any] = {
                         },
                         "Signed in; a session cookie is set too",
                     ),
-                    **_refusals("bad_credentials", "invalid_request", "rate_limited"),
+                    # forbidden: already signed in by cookie, and no CSRF token sent
+                    **_refusals("bad_credentials", "invalid_request", "rate_limited", "forbidden"),
                 },
             },
             "delete": {
                 "summary": "Sign out (and revoke the bearer token used)",
-                "responses": {"204": {"description": "Signed out"}},
+                "responses": {
+                    "204": {"description": "Signed out"},
+                    **_refusals("forbidden", "rate_limited"),
+                },
             },
         },
         "/me": {

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from seatback.api.openapi import SCHEMA
@@ -37,6 +38,9 @@ def refusal_response(refusal: Refusal) -> JsonResponse:
 
 
 def _csrf_ok(request: HttpRequest) -> bool:
+    # The CSRF check reads request.POST, which consumes a multipart body; read the body
+    # first so that it stays available to _body (otherwise a RawPostDataException, a 500).
+    request.body  # noqa: B018
     return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is None  # type: ignore[arg-type]
 
 
@@ -47,7 +51,7 @@ def _reader(request: HttpRequest, now: datetime) -> Reader | None:
         return ApiToken.reader_for(header.removeprefix("Bearer ").strip(), now)
     if request.user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
-            raise Refusal("forbidden", "CSRF check failed: send the X-CSRFToken header.")
+            raise Refusal("forbidden", _("CSRF check failed: send the X-CSRFToken header."))
         return request.user  # type: ignore[return-value]
     return None
 
@@ -60,7 +64,7 @@ def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                response = refusal_response(Refusal("invalid_request", "Method not allowed."))
+                response = refusal_response(Refusal("invalid_request", _("Method not allowed.")))
                 response.status_code = 405
                 response["Allow"] = ", ".join(methods)
                 return response
@@ -91,9 +95,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Refusal("invalid_request", "The body is not valid JSON.") from None
+        raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise Refusal("invalid_request", "The body must be a JSON object.")
+        raise Refusal("invalid_request", _("The body must be a JSON object."))
     return data
 
 
@@ -104,7 +108,8 @@ def _seat(code: str) -> Seat:
     return seat
 
 
-def openapi(request: HttpRequest) -> JsonResponse:
+@api("GET", signed_in=False)
+def openapi(request: HttpRequest, *, reader: Reader | None, now: datetime) -> JsonResponse:
     return JsonResponse(SCHEMA)
 
 
@@ -121,7 +126,7 @@ def session(request: HttpRequest, *, reader: Reader | None, now: datetime) -> Ht
     data = _body(request)
     card_number, password = data.get("card_number"), data.get("password")
     if not isinstance(card_number, str) or not isinstance(password, str):
-        raise Refusal("invalid_request", "Send card_number and password as strings.")
+        raise Refusal("invalid_request", _("Send card_number and password as strings."))
     ratelimit.hit("login-card", card_number, settings.RATE_LIMIT_LOGIN_PER_MINUTE)
     user = authenticate(request, card_number=card_number, password=password)
     if user is None:
@@ -154,7 +159,7 @@ def seat_intent(
     seat = _seat(code)
     minutes = _body(request).get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
-        raise Refusal("invalid_request", "minutes must be a whole number.")
+        raise Refusal("invalid_request", _("minutes must be a whole number."))
     result = services.perform(
         seat, reader, intent, now=now, evidence=evidence(request), minutes=minutes
     )

@@ -1,0 +1,153 @@
+"""POST/DELETE /api/v1/session: sign in with card number and password (spec §3)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client, override_settings
+
+from seatback.readers.models import ApiToken, Reader
+from tests.api.conftest import error_of
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/session"
+
+
+def sign_in(client: Client, card_number: str, password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        URL,
+        json.dumps({"card_number": card_number, "password": password}),
+        content_type="application/json",
+        **extra,
+    )
+
+
+def test_signing_in_returns_a_token_the_reader_and_a_session_cookie(alice: Reader) -> None:
+    client = Client()
+    response = sign_in(client, alice.card_number)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"token", "reader"}
+    assert body["reader"] == {
+        "card_number": "20230001",
+        "name": "Alice 李",
+        "kind": "undergraduate",
+        "department": "",
+        "librarian": False,
+    }
+    assert len(body["token"]) >= 32
+    assert response.cookies["sessionid"].value
+    assert response.cookies["sessionid"]["httponly"]
+    # the CSRF cookie a browser client needs for its unsafe requests comes along
+    assert response.cookies["csrftoken"].value
+    # the token is stored only as a digest
+    assert not ApiToken.objects.filter(digest=body["token"]).exists()
+    assert ApiToken.objects.filter(reader=alice).count() == 1
+
+
+def test_the_token_and_the_cookie_each_identify_the_reader(alice: Reader) -> None:
+    cookie_client = Client()
+    token = sign_in(cookie_client, alice.card_number).json()["token"]
+
+    by_cookie = cookie_client.get("/api/v1/me")
+    by_token = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert by_cookie.status_code == by_token.status_code == 200
+    assert by_cookie.json()["reader"]["card_number"] == alice.card_number
+    assert by_token.json()["reader"]["card_number"] == alice.card_number
+
+
+def test_a_librarian_is_marked_as_one(lin: Reader) -> None:
+    assert sign_in(Client(), lin.card_number).json()["reader"]["librarian"] is True
+
+
+@pytest.mark.parametrize(
+    ("card_number", "password"),
+    [("20230001", "wrong horse"), ("99999999", PASSWORD), ("20230001", "")],
+)
+def test_wrong_credentials_are_401_bad_credentials(
+    alice: Reader, card_number: str, password: str
+) -> None:
+    response = sign_in(Client(), card_number, password)
+
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "bad_credentials"
+    assert "sessionid" not in response.cookies
+
+
+def test_a_deactivated_reader_cannot_sign_in(alice: Reader) -> None:
+    Reader.objects.filter(pk=alice.pk).update(is_active=False)
+    assert sign_in(Client(), alice.card_number).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", "[1, 2]", '{"card_number": "20230001"}', '{"card_number": 1, "password": "x"}'],
+)
+def test_a_malformed_sign_in_is_400_invalid_request(alice: Reader, body: str) -> None:
+    response = Client().post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_request"
+
+
+@pytest.mark.usefixtures("frozen_minute")
+@override_settings(RATE_LIMIT_LOGIN_PER_MINUTE=3)
+def test_too_many_sign_ins_from_one_address_are_429_with_retry_after(alice: Reader) -> None:
+    client = Client()
+    for _attempt in range(3):
+        assert sign_in(client, alice.card_number, "guess").status_code == 401
+
+    response = sign_in(client, alice.card_number)  # even the right password now waits
+
+    assert response.status_code == 429
+    error = error_of(response)
+    assert (error["code"], error["retry_after"]) == ("rate_limited", 30)
+    assert response["Retry-After"] == "30"
+    # another address is not affected
+    assert sign_in(Client(REMOTE_ADDR="10.9.9.9"), "20230002", "x").status_code == 401
+
+
+@pytest.mark.usefixtures("frozen_minute")
+@override_settings(RATE_LIMIT_LOGIN_PER_MINUTE=3)
+def test_guessing_one_card_from_many_addresses_is_limited_too(alice: Reader) -> None:
+    for n in range(3):
+        assert (
+            sign_in(Client(REMOTE_ADDR=f"10.0.0.{n}"), alice.card_number, "guess").status_code
+            == 401
+        )
+
+    response = sign_in(Client(REMOTE_ADDR="10.0.0.99"), alice.card_number)
+
+    assert response.status_code == 429
+    assert error_of(response)["code"] == "rate_limited"
+
+
+def test_signing_out_revokes_the_bearer_token(alice: Reader) -> None:
+    token = sign_in(Client(), alice.card_number).json()["token"]
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+
+    assert client.delete(URL).status_code == 204
+
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "not_authenticated"
+
+
+def test_signing_out_ends_the_cookie_session(alice: Reader) -> None:
+    client = Client()
+    sign_in(client, alice.card_number)
+    csrf = client.cookies["csrftoken"].value
+
+    assert client.delete(URL, headers={"X-CSRFToken": csrf}).status_code == 204
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_sign_in_accepts_only_post_and_delete(alice: Reader) -> None:
+    response = Client().get(URL)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, DELETE"
