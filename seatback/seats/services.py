@@ -304,7 +304,8 @@ RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
 def _end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
     if hold is not None:
         Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(ended_at=now, end_reason=reason)
-        transaction.on_commit(lambda seat_id=hold.seat_id: live.bump(seat_id))
+        seat_id: int = hold.seat_id
+        transaction.on_commit(lambda: live.bump(seat_id))
 
 
 def _take(s: Situation, source: str) -> None:
@@ -325,6 +326,7 @@ def _end_challenge(s: Situation, status: str) -> None:
 
 
 def _apply_challenge(s: Situation, _minutes: int | None) -> str:
+    assert s.reader is not None
     deadline = s.policy.deadline(s.now)
     Challenge.objects.create(
         seat=s.seat,
