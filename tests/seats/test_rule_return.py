@@ -151,3 +151,15 @@ def test_a_holder_back_from_a_step_out_that_ran_out_has_nothing_to_return(
 
     assert refused(seat, bob, "return", at("09:30")).code == "nothing_to_return"
     assert current_hold(seat, at("09:30")).reader == bob  # type: ignore[union-attr]
+
+
+def test_the_holder_may_return_during_a_protected_window(
+    seat: Seat, alice: Reader, bob: Reader
+) -> None:
+    """A window stops new clocks, not a holder coming back from lunch to a running one."""
+    seat_held_by(seat, bob, at("08:00"))
+    scan(seat, alice, "challenge", at("11:20"))  # deadline 13:10
+
+    assert scan(seat, bob, "return", at("12:30")) == "returned"
+    # the cooldown runs during the window too, and ends before it does
+    assert situation(seat, alice, at("13:00")).cooldown_until is None
