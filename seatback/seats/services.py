@@ -92,7 +92,9 @@ class Situation:
             reader_hold=current.filter(reader=reader).first() if mine else None,
             last_return_at=last_return,
             my_last_challenge=(
-                Challenge.objects.filter(seat=seat, challenger=reader).order_by("-started_at").first()
+                Challenge.objects.filter(seat=seat, challenger=reader)
+                .order_by("-started_at")
+                .first()
                 if mine
                 else None
             ),
@@ -303,7 +305,9 @@ RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
 
 def _end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
     if hold is not None:
-        Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(ended_at=now, end_reason=reason)
+        Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(
+            ended_at=now, end_reason=reason
+        )
         seat_id: int = hold.seat_id
         transaction.on_commit(lambda: live.bump(seat_id))
 
@@ -456,8 +460,15 @@ def _settle(seat: Seat, reader: Reader, now: datetime) -> None:
         )
 
 
-def _record(seat: Seat, reader: Reader, intent: str, outcome: str, accepted: bool,
-            now: datetime, evidence: Evidence) -> None:
+def _record(
+    seat: Seat,
+    reader: Reader,
+    intent: str,
+    outcome: str,
+    accepted: bool,
+    now: datetime,
+    evidence: Evidence,
+) -> None:
     ScanRecord.objects.create(
         seat=seat,
         reader=reader,
