@@ -27,6 +27,7 @@ MINUTE_KEYS = (
     "step_out_minutes",
 )
 KEYS = tuple(DEFAULTS)
+MINUTES_IN_A_DAY = 24 * 60
 
 
 class PolicyError(ValueError):
@@ -77,6 +78,8 @@ def _minutes(key: str, value: Any) -> int:
         raise PolicyError(key, message) from None
     if number < 0:
         raise PolicyError(key, _("must not be negative"))
+    if number > MINUTES_IN_A_DAY:
+        raise PolicyError(key, _("must be at most %d minutes (a day)") % MINUTES_IN_A_DAY)
     return number
 
 
@@ -104,8 +107,9 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
             cleaned[key] = _format_range(parse_range(key, str(value)))
     merged = {**DEFAULTS, **(base or {}), **cleaned}
     opening = parse_range("opening_hours", merged["opening_hours"])
-    # A zero claim window would let every clock lapse at its deadline: nobody could claim.
-    for key in ("leave_allowance_minutes", "claim_window_minutes"):
+    # A zero claim window would let every clock lapse at its deadline: nobody could claim;
+    # a zero step-out would report "stepped out" and protect nothing.
+    for key in ("leave_allowance_minutes", "claim_window_minutes", "step_out_minutes"):
         if merged[key] < 1:
             raise PolicyError(key, _("must be at least 1 minute"))
     if merged["leave_allowance_minutes"] > _span_minutes(opening):

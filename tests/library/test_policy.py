@@ -185,3 +185,17 @@ def test_a_long_allowance_skips_every_window_it_crosses() -> None:
     # 11:00: 30 min, lunch, 270 min from 13:00 would be 17:30: evening window starts, done
     assert policy.deadline(at("11:00")) == at("17:30")
     assert Policy.from_values({"leave_allowance_minutes": 301}).deadline(at("11:00")) == at("18:31")
+
+
+@pytest.mark.parametrize("key", ["step_out_minutes", "leave_allowance_minutes"])
+def test_a_zero_step_out_or_allowance_is_refused_naming_the_key(key: str) -> None:
+    with pytest.raises(PolicyError) as refused:
+        clean({key: "0"})
+    assert refused.value.key == key
+
+
+def test_a_value_longer_than_a_day_is_refused_before_it_can_overflow() -> None:
+    with pytest.raises(PolicyError) as refused:
+        clean({"return_cooldown_minutes": str(10**13)})
+    assert refused.value.key == "return_cooldown_minutes"
+    assert clean({"return_cooldown_minutes": "1440"}) == {"return_cooldown_minutes": 1440}
