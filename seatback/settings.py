@@ -226,6 +226,7 @@ SERVE_THREADS = envint("SEATBACK_THREADS", "16", minimum=1)
 
 # Requests allowed per minute per client address (sign-in) and per reader (seat intents).
 RATE_LIMIT_LOGIN_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN", "10", minimum=1)
+RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN_ADDRESS", "120", minimum=1)
 RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", minimum=1)
 RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)
 # Requests per minute per client address from anyone not signed in (pages, /healthz, …).

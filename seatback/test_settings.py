@@ -29,6 +29,7 @@ CLOCK_ADJUSTABLE = True
 # Generous limits so the suite's own traffic is not throttled; rate-limit tests lower them.
 RATE_LIMIT_INTENTS_PER_MINUTE = 10_000
 RATE_LIMIT_LOGIN_PER_MINUTE = 10_000
+RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE = 10_000
 RATE_LIMIT_READS_PER_MINUTE = 100_000
 RATE_LIMIT_ANONYMOUS_PER_MINUTE = 100_000
 STATIC_ROOT = Path(tempfile.gettempdir()) / "seatback-test-static"

@@ -39,6 +39,17 @@ def _clean_clock_and_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def frozen_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the rate limiter's wall clock 30 s into a minute, so a window never rolls over
+    in the middle of a test: Retry-After is then exactly 30."""
+    from types import SimpleNamespace
+
+    from seatback.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 60 * 29_000_000 + 30.0))
+
+
+@pytest.fixture
 def library(db: None) -> Library:
     return Library.get()
 

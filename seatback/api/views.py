@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from seatback.core.errors import Refusal
 from seatback.core.http import client_address, evidence
 from seatback.library.models import Room, Seat
 from seatback.readers.models import ApiToken, Reader
+from seatback.readers.services import sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import room_counts, seat_states
@@ -74,7 +75,6 @@ def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable
                 if signed_in and reader is None:
                     raise Refusal("not_authenticated")
                 per_minute = {
-                    "login": settings.RATE_LIMIT_LOGIN_PER_MINUTE,
                     "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
                     "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
                 }[limit]
@@ -113,7 +113,7 @@ def openapi(request: HttpRequest, *, reader: Reader | None, now: datetime) -> Js
     return JsonResponse(SCHEMA)
 
 
-@api("POST", "DELETE", signed_in=False, limit="login")
+@api("POST", "DELETE", signed_in=False)
 def session(request: HttpRequest, *, reader: Reader | None, now: datetime) -> HttpResponse:
     if request.method == "DELETE":
         header = request.headers.get("Authorization", "")
@@ -127,13 +127,9 @@ def session(request: HttpRequest, *, reader: Reader | None, now: datetime) -> Ht
     card_number, password = data.get("card_number"), data.get("password")
     if not isinstance(card_number, str) or not isinstance(password, str):
         raise Refusal("invalid_request", _("Send card_number and password as strings."))
-    ratelimit.hit("login-card", card_number, settings.RATE_LIMIT_LOGIN_PER_MINUTE)
-    user = authenticate(request, card_number=card_number, password=password)
-    if user is None:
-        raise Refusal("bad_credentials")
-    login(request, user)
-    token = ApiToken.issue(user, now)  # type: ignore[arg-type]
-    return JsonResponse({"token": token, "reader": reader_json(user)})  # type: ignore[arg-type]
+    signed_in = sign_in(request, card_number, password)
+    token = ApiToken.issue(signed_in, now)
+    return JsonResponse({"token": token, "reader": reader_json(signed_in)})
 
 
 @api("GET")

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -23,10 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import REFUSALS, Refusal
-from seatback.core.http import client_address, evidence
+from seatback.core.http import evidence
 from seatback.library.models import Room, Seat
 from seatback.reader.present import ACTION_LABELS, outcome_sentence, refusal_sentence, seat_view
 from seatback.readers.models import Reader
+from seatback.readers.services import sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold, ScanRecord
 from seatback.seats.selectors import room_counts
@@ -89,20 +90,14 @@ def login_page(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            ratelimit.hit(
-                "login", f"a{client_address(request)}", settings.RATE_LIMIT_LOGIN_PER_MINUTE
-            )
-            user = authenticate(
+            sign_in(
                 request,
-                card_number=request.POST.get("card_number", "").strip(),
-                password=request.POST.get("password", ""),
+                request.POST.get("card_number", "").strip(),
+                request.POST.get("password", ""),
             )
-            if user is None:
-                raise Refusal("bad_credentials")
         except Refusal as refusal:
             error = refusal_sentence(refusal)
         else:
-            login(request, user)
             return redirect(_safe_next(request))
     status = 400 if error else 200
     return render(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from seatback.core import clock, ratelimit
+from seatback.core import clock
 from seatback.readers.models import ApiToken, Reader
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -65,10 +65,3 @@ def as_bob(bob: Reader) -> Client:
 @pytest.fixture
 def as_carol(carol: Reader) -> Client:
     return bearer(carol)
-
-
-@pytest.fixture
-def frozen_minute(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pin the rate limiter's wall clock 30 s into a minute, so a window never rolls over
-    in the middle of a test: Retry-After is then exactly 30."""
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 60 * 29_000_000 + 30.0))

@@ -96,7 +96,7 @@ def test_a_malformed_sign_in_is_400_invalid_request(alice: Reader, body: str) ->
 
 
 @pytest.mark.usefixtures("frozen_minute")
-@override_settings(RATE_LIMIT_LOGIN_PER_MINUTE=3)
+@override_settings(RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE=3)
 def test_too_many_sign_ins_from_one_address_are_429_with_retry_after(alice: Reader) -> None:
     client = Client()
     for _attempt in range(3):

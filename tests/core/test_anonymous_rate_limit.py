@@ -9,6 +9,7 @@ from seatback.readers.models import Reader
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_minute")
 @override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=3)
 def test_an_anonymous_client_is_slowed_down_and_told_when_to_come_back(client: Client) -> None:
     assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
@@ -23,6 +24,7 @@ def test_an_anonymous_client_is_slowed_down_and_told_when_to_come_back(client: C
     assert other.get("/healthz").status_code == 200  # another address is not affected
 
 
+@pytest.mark.usefixtures("frozen_minute")
 @override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=2)
 def test_signed_in_readers_are_not_counted_as_anonymous(client: Client, alice: Reader) -> None:
     client.force_login(alice)

@@ -1,0 +1,33 @@
+"""Signing a reader in, shared by the API and the phone pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.db import OperationalError
+from django.http import HttpRequest
+
+from seatback.core import ratelimit
+from seatback.core.errors import Refusal
+from seatback.core.http import client_address
+from seatback.readers.models import Reader
+
+
+def sign_in(request: HttpRequest, card_number: str, password: str) -> Reader:
+    """Check the card number and password and start a session, or raise a Refusal.
+
+    Guessing is limited per card number (tight) and per address (loose: a campus NAT puts
+    thousands of phones behind one address).
+    """
+    ratelimit.hit(
+        "login", f"a{client_address(request)}", settings.RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE
+    )
+    ratelimit.hit("login-card", card_number, settings.RATE_LIMIT_LOGIN_PER_MINUTE)
+    reader = authenticate(request, card_number=card_number, password=password)
+    if not isinstance(reader, Reader):
+        raise Refusal("bad_credentials")
+    try:
+        login(request, reader)
+    except OperationalError as exc:  # SQLite's writer stayed busy past its timeout
+        raise Refusal("busy", retry_after=1) from exc
+    return reader
