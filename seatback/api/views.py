@@ -25,7 +25,7 @@ from seatback.readers.models import ApiToken, Reader
 from seatback.readers.services import sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
-from seatback.seats.selectors import room_counts, seat_states
+from seatback.seats.selectors import reader_now, room_counts, seat_states
 from seatback.seats.services import Situation
 
 View = Callable[..., HttpResponse]
@@ -190,16 +190,7 @@ def _challenge_json(challenge: Challenge | None) -> dict[str, Any] | None:
 
 @api("GET")
 def me(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonResponse:
-    hold = (
-        Hold.objects.select_related("seat__room")
-        .filter(reader=reader, ended_at__isnull=True, closes_at__gt=now)
-        .first()
-    )
-    challenge = (
-        Challenge.objects.select_related("seat__room")
-        .filter(challenger=reader, status=Challenge.Status.PENDING, claim_until__gt=now)
-        .first()
-    )
+    hold, challenge = reader_now(reader, now)
     ban = None
     if reader.is_banned(now):
         ban = {"until": iso(reader.banned_until), "reason": reader.ban_reason}

@@ -29,8 +29,8 @@ from seatback.reader.present import ACTION_LABELS, outcome_sentence, refusal_sen
 from seatback.readers.models import Reader
 from seatback.readers.services import sign_in
 from seatback.seats import services
-from seatback.seats.models import Challenge, Hold, ScanRecord
-from seatback.seats.selectors import room_counts
+from seatback.seats.models import ScanRecord
+from seatback.seats.selectors import reader_now, room_counts
 from seatback.seats.services import Situation
 
 HISTORY_LENGTH = 20
@@ -48,16 +48,7 @@ def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {}
     reader: Reader = request.user  # type: ignore[assignment]
-    hold = (
-        Hold.objects.select_related("seat__room")
-        .filter(reader=reader, ended_at__isnull=True, closes_at__gt=now)
-        .first()
-    )
-    challenge = (
-        Challenge.objects.select_related("seat__room")
-        .filter(challenger=reader, status=Challenge.Status.PENDING, claim_until__gt=now)
-        .first()
-    )
+    hold, challenge = reader_now(reader, now)
     return {
         "hold": hold,
         "hold_away": bool(hold and hold.away_until and hold.away_until > now),

@@ -7,12 +7,27 @@ constraints below can state the invariants of spec §2 directly.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from seatback.library.models import Seat
+
+
+class ChallengeQuerySet(models.QuerySet["Challenge"]):
+    def pending(self, now: datetime) -> ChallengeQuerySet:
+        """Challenges still running at `now`: not ended, and their claim window not over."""
+        return self.filter(status=Challenge.Status.PENDING, claim_until__gt=now)
+
+
+class HoldQuerySet(models.QuerySet["Hold"]):
+    def current(self, now: datetime) -> HoldQuerySet:
+        """Holds in force at `now`: not ended, and their room not yet closed."""
+        return self.filter(ended_at__isnull=True, closes_at__gt=now)
 
 
 class Challenge(models.Model):
@@ -41,6 +56,8 @@ class Challenge(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects: ClassVar[ChallengeQuerySet] = ChallengeQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [
@@ -85,6 +102,8 @@ class Hold(models.Model):
     away_until = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+
+    objects: ClassVar[HoldQuerySet] = HoldQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [

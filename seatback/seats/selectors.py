@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from seatback.library.models import Room, Seat
+from seatback.readers.models import Reader
 from seatback.seats.models import Challenge, Hold
 
 STATES = ("free", "held", "challenged", "reserved", "away")
@@ -17,14 +18,14 @@ def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str
     open_rooms = {room.pk for room in rooms if room.active and room.effective_policy().is_open(now)}
     room_ids = [room.pk for room in rooms]
     challenged = set(
-        Challenge.objects.filter(
-            seat__room_id__in=room_ids, status=Challenge.Status.PENDING, claim_until__gt=now
-        ).values_list("seat_id", flat=True)
+        Challenge.objects.pending(now)
+        .filter(seat__room_id__in=room_ids)
+        .values_list("seat_id", flat=True)
     )
     holds = dict(
-        Hold.objects.filter(
-            seat__room_id__in=room_ids, ended_at__isnull=True, closes_at__gt=now
-        ).values_list("seat_id", "away_until")
+        Hold.objects.current(now)
+        .filter(seat__room_id__in=room_ids)
+        .values_list("seat_id", "away_until")
     )
     seats = Seat.objects.filter(room_id__in=room_ids, active=True).values_list("id", "room_id")
     for seat_id, room_id in seats:
@@ -55,3 +56,15 @@ def room_counts(rooms: Iterable[Room], now: datetime) -> dict[int, dict[str, int
     return {
         room_id: {state: tally[state] for state in STATES} for room_id, tally in tallies.items()
     }
+
+
+def reader_now(reader: Reader, now: datetime) -> tuple[Hold | None, Challenge | None]:
+    """The reader's current hold and pending challenge, with their seats and rooms."""
+    hold = Hold.objects.current(now).select_related("seat__room").filter(reader=reader).first()
+    challenge = (
+        Challenge.objects.pending(now)
+        .select_related("seat__room")
+        .filter(challenger=reader)
+        .first()
+    )
+    return hold, challenge

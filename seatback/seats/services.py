@@ -72,8 +72,8 @@ class Situation:
 
     @classmethod
     def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
-        pending = Challenge.objects.filter(status=Challenge.Status.PENDING, claim_until__gt=now)
-        current = Hold.objects.filter(ended_at__isnull=True, closes_at__gt=now)
+        pending = Challenge.objects.pending(now)
+        current = Hold.objects.current(now)
         last_return = (
             Challenge.objects.filter(seat=seat, status=Challenge.Status.RETURNED)
             .order_by("-ended_at")
