@@ -22,7 +22,7 @@ from seatback.core.errors import Refusal
 from seatback.core.http import client_address, evidence
 from seatback.library.models import Room, Seat
 from seatback.readers.models import ApiToken, Reader
-from seatback.readers.services import sign_in
+from seatback.readers.services import bearer_reader, sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import reader_now, room_counts, seat_states
@@ -47,9 +47,8 @@ def _csrf_ok(request: HttpRequest) -> bool:
 
 def _reader(request: HttpRequest, now: datetime) -> Reader | None:
     """Bearer token, or the session cookie (which must carry CSRF on unsafe methods)."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return ApiToken.reader_for(header.removeprefix("Bearer ").strip(), now)
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return bearer_reader(request, now)
     if request.user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
             raise Refusal("forbidden", _("CSRF check failed: send the X-CSRFToken header."))
@@ -92,9 +91,15 @@ def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable
 def _body(request: HttpRequest) -> dict[str, Any]:
     if not request.body:
         return {}
+    # JSON only: a cross-site form cannot send it without a CORS preflight, so a page
+    # elsewhere cannot sign a phone into someone else's card (login CSRF).
+    if request.content_type != "application/json":
+        raise Refusal(
+            "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
+        )
     try:
         data = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or nested too deep
         raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Refusal("invalid_request", _("The body must be a JSON object."))

@@ -65,9 +65,11 @@ class AnonymousRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        signed_in = request.user.is_authenticated or request.headers.get(
-            "Authorization", ""
-        ).startswith("Bearer ")
+        from seatback.core import clock
+        from seatback.readers.services import bearer_reader
+
+        # Signed in means a session or a token that names a reader, not merely the header.
+        signed_in = request.user.is_authenticated or bearer_reader(request, clock.now()) is not None
         if not signed_in and not request.path.startswith(settings.STATIC_URL):
             from seatback.core import ratelimit
             from seatback.core.http import client_address

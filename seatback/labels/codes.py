@@ -19,7 +19,7 @@ def seat_url(code: str) -> str:
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """'A-2' sorts before 'A-10': digit runs compare as numbers."""
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.lower())
+        (0, int(part)) if part.isdecimal() else (1, part.lower())
         for part in re.split(r"(\d+)", text)
         if part
     )

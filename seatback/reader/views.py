@@ -126,7 +126,7 @@ def _minutes(request: HttpRequest) -> int | None:
     value = request.POST.get("minutes", "").strip()
     if not value:
         return None
-    return int(value) if value.isdigit() and len(value) < 6 else 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 0
 
 
 def _perform(request: HttpRequest, seat: Seat, now: datetime) -> None:

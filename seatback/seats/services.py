@@ -275,6 +275,17 @@ def _step_out_refusal(s: Situation, minutes: int | None) -> Refusal | None:
             % {"time": local_time(s.hold.away_until)},
             retry_after=seconds_until(s.hold.away_until, s.now),
         )
+    # The last step-out ended (by return or by running out) at away_until: the seat is
+    # open to challenge for a cooldown before the next one, so back-to-back step-outs
+    # (return and step out again from anywhere) cannot protect a seat all day.
+    if s.hold and s.hold.away_until:
+        next_step_out = s.hold.away_until + s.policy.return_cooldown
+        if s.now < next_step_out:
+            return Refusal(
+                "cooldown",
+                _("You can step out again after %(time)s.") % {"time": local_time(next_step_out)},
+                retry_after=seconds_until(next_step_out, s.now),
+            )
     longest = int(s.policy.step_out.total_seconds() // 60)
     if minutes is not None and not 1 <= minutes <= longest:
         return Refusal(
@@ -355,9 +366,10 @@ def _apply_return(s: Situation, _minutes: int | None) -> str:
         if s.hold is None:
             # The occupant was unknown until now; from here on only they may return.
             _take(s, Hold.Source.RETURN)
-            return "returned"
+        return "returned"
     assert s.hold is not None
-    Hold.objects.filter(pk=s.hold.pk).update(away_until=None)
+    # Back from a step-out: it ends now (away_until is kept as when it ended).
+    Hold.objects.filter(pk=s.hold.pk).update(away_until=s.now)
     return "returned"
 
 

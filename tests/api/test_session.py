@@ -151,3 +151,29 @@ def test_sign_in_accepts_only_post_and_delete(alice: Reader) -> None:
     response = Client().get(URL)
     assert response.status_code == 405
     assert response["Allow"] == "POST, DELETE"
+
+
+def test_a_sign_in_not_sent_as_json_is_refused_so_other_sites_cannot_sign_a_phone_in(
+    alice: Reader,
+) -> None:
+    """A cross-site <form enctype="text/plain"> could otherwise post the attacker's card
+    and password and sign the victim's phone in as the attacker (login CSRF)."""
+    client = Client(enforce_csrf_checks=True)
+    body = json.dumps({"card_number": alice.card_number, "password": PASSWORD})
+    response = client.post(URL, body, content_type="text/plain")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_request"
+    assert "sessionid" not in response.cookies
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_body_nested_too_deep_is_a_clear_400_not_a_crash() -> None:
+    response = Client().post(URL, "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_request"
+
+
+def test_a_nul_character_in_the_card_number_is_wrong_credentials(alice: Reader) -> None:
+    response = sign_in(Client(), "2023\x000001")
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "bad_credentials"

@@ -29,3 +29,23 @@ def test_an_anonymous_client_is_slowed_down_and_told_when_to_come_back(client: C
 def test_signed_in_readers_are_not_counted_as_anonymous(client: Client, alice: Reader) -> None:
     client.force_login(alice)
     assert {client.get("/").status_code for _ in range(5)} == {200}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_minute")
+@override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=3)
+def test_a_made_up_bearer_token_is_still_anonymous(client: Client) -> None:
+    junk = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    statuses = [client.get("/healthz", **junk).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get("/api/v1/me", **junk).status_code == 429
+
+
+@pytest.mark.usefixtures("frozen_minute")
+@override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=2)
+def test_a_real_bearer_token_is_signed_in(client: Client, alice: Reader) -> None:
+    from seatback.core import clock
+    from seatback.readers.models import ApiToken
+
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(alice, clock.now())}"}
+    assert {client.get("/api/v1/me", **token).status_code for _ in range(5)} == {200}

@@ -128,8 +128,29 @@ def test_the_holder_ends_a_step_out_with_return(seat: Seat, alice: Reader, bob: 
     assert scan(seat, bob, "return", at("09:05")) == "returned"
 
     hold = current_hold(seat, at("09:05"))
-    assert hold is not None and hold.away_until is None
+    assert hold is not None and hold.away_until == at("09:05")  # the step-out ended then
     assert situation(seat, bob, at("09:05")).state == "held"
+
+
+def test_a_new_step_out_waits_a_cooldown_after_the_last_one_ended(
+    seat: Seat, alice: Reader, bob: Reader
+) -> None:
+    """Back-to-back step-outs (tap return, tap step out, from anywhere) would protect a
+    seat all day: after a step-out ends, by return or by running out, the seat is open to
+    challenge for the return cooldown (10 min) before the holder may step out again."""
+    seat_held_by(seat, bob, at("08:00"))
+    scan(seat, bob, "step-out", at("09:00"))
+    scan(seat, bob, "return", at("09:05"))
+
+    refusal = refused(seat, bob, "step-out", at("09:06"))
+    assert (refusal.code, refusal.retry_after) == ("cooldown", 9 * 60)
+    assert "step-out" not in situation(seat, bob, at("09:06")).actions()
+    assert "challenge" in situation(seat, alice, at("09:06")).actions()
+    assert scan(seat, bob, "step-out", at("09:15")) == "stepped_out"
+
+    # the same after a step-out that simply ran out (09:15 + 30 min = 09:45)
+    assert refused(seat, bob, "step-out", at("09:50")).code == "cooldown"
+    assert scan(seat, bob, "step-out", at("09:55")) == "stepped_out"
 
 
 def test_ending_a_step_out_starts_no_cooldown(seat: Seat, alice: Reader, bob: Reader) -> None:

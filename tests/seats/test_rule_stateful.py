@@ -173,7 +173,9 @@ class Model:
             return mine
         if intent == "step-out":
             fits = minutes is None or 1 <= minutes <= rules.step_out
-            return is_open and mine and c is None and not self.away(s) and fits
+            h = self.hold(s)
+            rested = h is None or h.away_until is None or self.t >= h.away_until + rules.cooldown
+            return is_open and mine and c is None and not self.away(s) and fits and rested
         return False  # checkin needs a reservation; anything else is not an intent
 
     def _take(self, r: int, s: int) -> None:
@@ -198,10 +200,10 @@ class Model:
                 seat.challenge, seat.last_return = None, t
                 if self.hold(s) is None:
                     self._take(r, s)
-                    return "returned"
+                return "returned"
             hold = self.hold(s)
             assert hold is not None
-            hold.away_until = None
+            hold.away_until = t  # the step-out ends now
             return "returned"
         if intent == "withdraw":
             seat.challenge = None

@@ -15,7 +15,7 @@ from seatback.library.policy_changes import change_policy
 def find_room(name: str) -> Room:
     """A room by its name (or, failing that, its id); CommandError listing the rooms if none."""
     room = Room.objects.filter(name=name.strip()).first()
-    if room is None and name.strip().isdigit():
+    if room is None and name.strip().isascii() and name.strip().isdigit():
         room = Room.objects.filter(pk=int(name)).first()
     if room is None:
         names = list(Room.objects.order_by("name").values_list("name", flat=True)[:30])

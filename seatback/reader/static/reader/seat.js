@@ -57,10 +57,16 @@
     } catch (e) {
       count = 0;
     }
+    reloading = true;
     if (count >= 3) {
+      // Early more than twice: keep asking, but slower (2 s, 4 s, … 30 s), so the page
+      // still turns when the server's clock gets there, without a reload loop.
+      var wait = Math.min(30000, 1000 * Math.pow(2, count - 2));
+      window.setTimeout(function () {
+        window.location.reload();
+      }, wait);
       return;
     }
-    reloading = true;
     window.location.reload();
   }
 
