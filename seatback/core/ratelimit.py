@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -12,7 +13,9 @@ from seatback.core.errors import Refusal
 def hit(scope: str, key: str, limit_per_minute: int) -> None:
     """Count one request for (scope, key); refuse with rate_limited past the limit."""
     window = int(time.time() // 60)
-    cache_key = f"rl:{scope}:{key}:{window}"
+    # Keys carry what clients send (card numbers): hashed, any length or character is safe.
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    cache_key = f"rl:{scope}:{digest}:{window}"
     if cache.add(cache_key, 1, timeout=90):
         count = 1
     else:
