@@ -123,9 +123,7 @@ def session(request: HttpRequest, *, reader: Reader | None, now: datetime) -> Ht
     if request.method == "DELETE":
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            from seatback.readers.models import _digest
-
-            ApiToken.objects.filter(digest=_digest(header.removeprefix("Bearer ").strip())).delete()
+            ApiToken.revoke(header.removeprefix("Bearer ").strip())
         logout(request)
         return HttpResponse(status=204)
     data = _body(request)
@@ -172,7 +170,7 @@ def seat_intent(
 def _hold_json(hold: Hold | None, now: datetime) -> dict[str, Any] | None:
     if hold is None:
         return None
-    away = hold.away_until is not None and hold.away_until > now
+    away = hold.is_away(now)
     return {
         "seat": {"code": hold.seat.code, "label": hold.seat.label, "room": hold.seat.room.name},
         "since": iso(hold.since),

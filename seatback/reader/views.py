@@ -51,7 +51,7 @@ def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
     hold, challenge = reader_now(reader, now)
     return {
         "hold": hold,
-        "hold_away": bool(hold and hold.away_until and hold.away_until > now),
+        "hold_away": bool(hold and hold.is_away(now)),
         "challenge": challenge,
         "challenge_ready": bool(challenge and now >= challenge.deadline),
         "banned": reader.is_banned(now),

@@ -91,6 +91,10 @@ class ApiToken(models.Model):
         return key
 
     @classmethod
+    def revoke(cls, key: str) -> None:
+        cls.objects.filter(digest=_digest(key)).delete()
+
+    @classmethod
     def reader_for(cls, key: str, now: datetime) -> Reader | None:
         """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME."""
         token = (

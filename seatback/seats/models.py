@@ -118,6 +118,10 @@ class Hold(models.Model):
     def __str__(self) -> str:
         return f"hold of seat {self.seat_id} by reader {self.reader_id}"
 
+    def is_away(self, now: datetime) -> bool:
+        """Stepped out, and the declared absence still protects the seat at `now`."""
+        return self.away_until is not None and self.away_until > now
+
 
 class ScanRecord(models.Model):
     """Every scan, accepted or refused: a librarian's evidence in a dispute."""

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -112,7 +112,7 @@ class Situation:
 
     @property
     def away(self) -> bool:
-        return bool(self.hold and self.hold.away_until and self.hold.away_until > self.now)
+        return bool(self.hold and self.hold.is_away(self.now))
 
     @property
     def cooldown_until(self) -> datetime | None:
@@ -460,16 +460,20 @@ def _lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     return locked_seat, locked_reader
 
 
+def _settle_run_out(challenges: Q, holds: Q, now: datetime) -> tuple[int, int]:
+    """Mark the matching rows whose time has run out: lapsed clocks, holds ended by closing."""
+    lapsed = Challenge.objects.filter(
+        challenges, status=Challenge.Status.PENDING, claim_until__lte=now
+    ).update(status=Challenge.Status.LAPSED, ended_at=F("claim_until"))
+    closed = Hold.objects.filter(holds, ended_at__isnull=True, closes_at__lte=now).update(
+        ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
+    )
+    return lapsed, closed
+
+
 def _settle(seat: Seat, reader: Reader, now: datetime) -> None:
-    """Mark rows whose time has run out, so the unique constraints see the truth."""
-    for owner in ({"seat": seat}, {"challenger": reader}):
-        Challenge.objects.filter(
-            status=Challenge.Status.PENDING, claim_until__lte=now, **owner
-        ).update(status=Challenge.Status.LAPSED, ended_at=F("claim_until"))
-    for owner in ({"seat": seat}, {"reader": reader}):
-        Hold.objects.filter(ended_at__isnull=True, closes_at__lte=now, **owner).update(
-            ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
-        )
+    """Settle this seat's and this reader's rows, so the unique constraints see the truth."""
+    _settle_run_out(Q(seat=seat) | Q(challenger=reader), Q(seat=seat) | Q(reader=reader), now)
 
 
 def _record(
@@ -550,10 +554,4 @@ def _record_apart(
 
 def settle_room_and_reader_rows(now: datetime) -> tuple[int, int]:
     """Settle every run-out row (housekeeping for reports; correctness never needs it)."""
-    lapsed = Challenge.objects.filter(status=Challenge.Status.PENDING, claim_until__lte=now).update(
-        status=Challenge.Status.LAPSED, ended_at=F("claim_until")
-    )
-    closed = Hold.objects.filter(ended_at__isnull=True, closes_at__lte=now).update(
-        ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
-    )
-    return lapsed, closed
+    return _settle_run_out(Q(), Q(), now)
