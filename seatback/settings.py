@@ -100,8 +100,13 @@ INSTALLED_APPS = [
     "seatback.readers",
     "seatback.seats",
     "seatback.labels",
+    "seatback.audit",
+    "seatback.reservations",
+    "seatback.notifications",
+    "seatback.presence",
     "seatback.api",
     "seatback.reader",
+    "seatback.backoffice",
 ]
 
 MIDDLEWARE = [

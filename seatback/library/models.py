@@ -41,6 +41,11 @@ class Room(models.Model):
     floor = models.CharField(_("floor"), max_length=20, blank=True)
     policy = models.JSONField(_("policy overrides"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Shown to readers while the room or seat is disabled.
+    inactive_reason = models.CharField(_("why it is closed"), max_length=200, blank=True)
+    # Where the room is, for the `location` presence check (WGS-84 degrees).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["floor", "name"]
@@ -65,6 +70,7 @@ class Seat(models.Model):
     )
     reservable = models.BooleanField(_("reservable"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    inactive_reason = models.CharField(_("why it is closed"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["room", "label"]

@@ -65,6 +65,38 @@ class Reader(AbstractBaseUser, PermissionsMixin):
         return self.banned_until is not None and self.banned_until > now
 
 
+class Violation(models.Model):
+    """A broken booking rule (违约): counted towards a ban."""
+
+    class Kind(models.TextChoices):
+        NO_SHOW = "no_show", _("did not check in")
+        LATE_CANCEL = "late_cancel", _("cancelled too late")
+        OVERDUE_STEP_OUT = "overdue_step_out", _("did not come back from a step-out")
+        MANUAL = "manual", _("recorded by a librarian")
+
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="violations")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    seat = models.ForeignKey(
+        "library.Seat", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # What it was for, e.g. "reservation:42:no_show": the unique constraint makes recording
+    # a violation idempotent, so any number of workers record it exactly once.
+    key = models.CharField(max_length=80, unique=True)
+    # A librarian may forgive a violation; it then no longer counts towards a ban.
+    forgiven_at = models.DateTimeField(_("forgiven"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["reader", "at"])]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+
+    def __str__(self) -> str:
+        return f"{self.reader.card_number} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
 # Like the session cookie, a token lasts 30 days.
 TOKEN_LIFETIME = timedelta(days=30)
 

@@ -8,7 +8,7 @@ constraints below can state the invariants of spec §2 directly.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -136,6 +136,8 @@ class ScanRecord(models.Model):
     at = models.DateTimeField()
     address = models.GenericIPAddressField(null=True, blank=True)
     client = models.CharField(max_length=300, blank=True)
+    # The presence evidence that was checked (address, position and accuracy, code window).
+    evidence: models.JSONField[dict[str, Any], Any] = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["seat", "at"]), models.Index(fields=["reader", "at"])]
