@@ -62,7 +62,7 @@ def printed(rooms: tuple[Room, Room]) -> list[Seat]:
 def decode(image: Image.Image) -> list[tuple[str, int, int]]:
     """Every QR code in the image: (text, x, y of its centre)."""
     found = []
-    for barcode in zxingcpp.read_barcodes(image):
+    for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
         assert barcode.format == zxingcpp.BarcodeFormat.QRCode
         corners = [barcode.position.top_left, barcode.position.bottom_right]
         found.append((barcode.text, sum(p.x for p in corners) // 2, sum(p.y for p in corners) // 2))
