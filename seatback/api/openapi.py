@@ -59,6 +59,8 @@ SCHEMA: dict[str, Any] = {
                             "code": {"type": "string", "enum": sorted(REFUSALS)},
                             "message": {"type": "string"},
                             "retry_after": {"type": "integer", "minimum": 1},
+                            # unknown_seat for a replaced code: an out-of-date label
+                            "retired": {"type": "boolean", "const": True},
                         },
                     }
                 },

@@ -20,6 +20,7 @@ from seatback.api.serialize import iso, reader_json, room_json, seat_json
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address, evidence
+from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
 from seatback.readers.models import ApiToken, Reader
 from seatback.readers.services import bearer_reader, sign_in
@@ -109,7 +110,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 def _seat(code: str) -> Seat:
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
     if seat is None:
-        raise Refusal("unknown_seat")
+        raise Refusal("unknown_seat", **replaced(code))
     return seat
 
 
@@ -147,7 +148,7 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
         Seat.objects.filter(code=code, active=True).order_by().values_list("id", flat=True).first()
     )
     if seat_id is None:
-        raise Refusal("unknown_seat")
+        raise Refusal("unknown_seat", **replaced(code))
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import REFUSALS, Refusal
 from seatback.core.http import evidence
+from seatback.labels.views import old_label_page
 from seatback.library.models import Room, Seat
 from seatback.reader.present import ACTION_LABELS, outcome_sentence, refusal_sentence, seat_view
 from seatback.readers.models import Reader
@@ -172,7 +173,7 @@ def seat_page(request: HttpRequest, code: str) -> HttpResponse:
     now = clock.now()
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
     if seat is None:
-        return _unknown_seat(request)
+        return old_label_page(request, code, now) or _unknown_seat(request)
     if request.method == "POST":
         here = reverse("reader:seat", args=[seat.code])
         if not request.user.is_authenticated:
