@@ -4,6 +4,8 @@ and signed-in test clients for each of them."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -14,7 +16,10 @@ from tests.conftest import at, make_reader
 
 
 @pytest.fixture(autouse=True)
-def nine_am() -> None:
+def nine_am(monkeypatch: pytest.MonkeyPatch) -> None:
+    """09:00 on DAY, and the clock stands still: each change is stamped exactly then."""
+    frozen = datetime.now(UTC)
+    monkeypatch.setattr(clock, "timezone", SimpleNamespace(now=lambda: frozen))
     clock.travel_to(at("09:00"))
 
 
