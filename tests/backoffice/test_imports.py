@@ -125,3 +125,17 @@ def test_a_preview_belongs_to_the_session_that_made_it(as_admin: Client, client_
     )
     assert refused.status_code == 400
     assert counts() == before
+
+
+def test_the_command_line_has_a_dry_run_too(db, tmp_path, seat, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "seats.csv"
+    path.write_text(SEATS, encoding="utf-8")
+    before = counts()
+    call_command("import", "seats", str(path), "--dry-run")
+    printed = capsys.readouterr().out
+    assert "座位：新建 3，更新 0，未变 1" in printed and "试运行：未做任何更改" in printed
+    assert counts() == before
+    call_command("import", "seats", str(path))
+    assert Seat.objects.count() == before[1] + 3
