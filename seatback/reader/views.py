@@ -173,6 +173,15 @@ def seat_page(request: HttpRequest, code: str) -> HttpResponse:
     now = clock.now()
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
     if seat is None:
+        closed = (
+            Seat.objects.select_related("room")
+            .filter(code=code, active=False)
+            .exclude(inactive_reason="")
+            .first()
+        )
+        if closed is not None:
+            # A seat a librarian closed with a reason: say why (still 404, like the API).
+            return render(request, "reader/seat_closed.html", {"seat": closed}, status=404)
         return old_label_page(request, code, now) or _unknown_seat(request)
     if request.method == "POST":
         here = reverse("reader:seat", args=[seat.code])

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from seatback.backoffice.demo import ASK_AT as DISPUTE_ASK_AT
+from seatback.backoffice.demo import stage_dispute
 from seatback.core import clock
 from seatback.core.management.commands.serve import check_database, run_gunicorn
 from seatback.library.models import Library, Room, Seat
@@ -110,6 +112,7 @@ class Command(BaseCommand):
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
+        dispute = stage_dispute(clock.now())
         seat = (
             Seat.objects.select_related("room")
             .order_by("room__floor", "room__name", "label")
@@ -126,6 +129,11 @@ class Command(BaseCommand):
         ]
         if seat:
             lines.append(f"  A seat's QR     {url}/s/{seat.code}  ({seat})")
+        if dispute:
+            lines.append(
+                f"  Staged dispute  {url}/backoffice/seats/{dispute.seat.pk}/  ({dispute.seat}, "
+                f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
+            )
         self.stdout.write("\n".join(lines))
         if no_serve:
             return
