@@ -87,3 +87,15 @@ def test_a_library_without_networks_cannot_leave_a_room_with_the_network_check(
 
     library.refresh_from_db()
     assert library.policy == {"presence_networks": "10.20.0.0/16"}
+
+
+def test_show_warns_about_a_location_check_in_a_room_without_coordinates(
+    library: Library, room: Room
+) -> None:
+    out, _err = run("policy", "set", "--room", room.name, "presence=location")
+    assert "no coordinates" in out
+
+    room.latitude, room.longitude = 31.2, 121.4
+    room.save()
+    out, _err = run("policy", "show", "--room", room.name)
+    assert "no coordinates" not in out
