@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from seatback.library.models import Room
     from seatback.readers.models import Reader
 
-# The intents that say "I am here": starting a clock, taking a seat, coming back, and
-# checking in to a reservation. Withdrawing, releasing and stepping out only give
-# something up, so they may be done from anywhere (a step-out is bounded by the cooldown,
-# and the "I'm back" that ends it must pass the checks).
-PRESENCE_INTENTS = ("challenge", "claim", "return", "checkin")
+# The intents that say "I am here": starting a clock, taking a seat, coming back,
+# checking in to a reservation, and stepping out (which protects the seat: from bed it
+# could be repeated after each cooldown, keeping the seat 30 minutes in every 40).
+# Withdrawing and releasing only give something up, so they may be done from anywhere.
+PRESENCE_INTENTS = ("challenge", "claim", "return", "checkin", "step-out")
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG), good to ~0.5 % anywhere
 CODE_DIGITS = 6

@@ -61,20 +61,22 @@ def test_a_scan_from_inside_is_carried_out_and_its_evidence_kept(
     assert record.evidence["network"]["network"] == "10.20.0.0/16"
 
 
-def test_giving_up_a_seat_needs_no_presence(
+def test_giving_up_a_seat_needs_no_presence_but_stepping_out_does(
     network_room: Room, seat: Seat, alice: Reader, bob: Reader
 ) -> None:
-    """Withdraw, release and step-out only give something up: allowed from anywhere."""
+    """Withdraw and release only give something up: allowed from anywhere. A step-out
+    protects the seat, so from bed it would be a way to keep it."""
     seat_held_by(seat, bob, at("08:00"))
-    scan(seat, bob, "step-out", at("09:00"), minutes=10, evidence=OUTSIDE)
+    assert refused(seat, bob, "step-out", at("09:00"), evidence=OUTSIDE).code == "not_present"
+    scan(seat, bob, "step-out", at("09:00"), minutes=10, evidence=INSIDE)
     assert refused(seat, bob, "return", at("09:05"), evidence=OUTSIDE).code == "not_present"
     scan(seat, bob, "return", at("09:05"), evidence=INSIDE)
     scan(seat, alice, "challenge", at("09:30"), evidence=INSIDE)
     scan(seat, alice, "withdraw", at("09:31"), evidence=OUTSIDE)
     scan(seat, bob, "release", at("09:32"), evidence=OUTSIDE)
 
-    not_checked = ScanRecord.objects.filter(intent__in=["step-out", "withdraw", "release"])
-    assert [r.evidence for r in not_checked] == [{}, {}, {}]
+    not_checked = ScanRecord.objects.filter(intent__in=["withdraw", "release"])
+    assert [r.evidence for r in not_checked] == [{}, {}]
 
 
 def test_claim_and_return_assert_presence(

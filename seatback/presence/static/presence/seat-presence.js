@@ -22,7 +22,7 @@
   }
   window.seatbackPresenceBound = true;
 
-  var INTENTS = ["challenge", "claim", "return", "checkin"];
+  var INTENTS = ["challenge", "claim", "return", "checkin", "step-out"];
   var LOCATE_TIMEOUT_MS = 10000;
 
   function locate(done) {
