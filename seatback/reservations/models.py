@@ -66,6 +66,10 @@ class Reservation(models.Model):
     hold = models.ForeignKey(
         "seats.Hold", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the worker queued each reminder: claimed by conditional UPDATEs, so any number
+    # of workers queue each one once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    deadline_reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[ReservationQuerySet] = ReservationQuerySet.as_manager()  # type: ignore[assignment]
 
