@@ -67,7 +67,7 @@ def record_violation(
         violation=kind,
         at=at.isoformat(),
     )
-    apply_ban(reader, now=now, rules=rules)
+    apply_ban(reader, at=at, now=now, rules=rules)
     return True
 
 
@@ -77,18 +77,24 @@ def counting_violations(reader: Reader, now: datetime, rules: BookingRules) -> i
     since = now - rules.violation_window
     if reader.banned_until is not None and reader.banned_until > since:
         since = reader.banned_until
-    return Violation.objects.filter(reader=reader, at__gt=since, forgiven_at__isnull=True).count()
+    return Violation.objects.filter(
+        reader=reader, at__gt=since, at__lte=now, forgiven_at__isnull=True
+    ).count()
 
 
-def apply_ban(reader: Reader, *, now: datetime, rules: BookingRules) -> bool:
-    """Ban the reader for the policy's length if the violations reached the threshold."""
+def apply_ban(reader: Reader, *, at: datetime, now: datetime, rules: BookingRules) -> bool:
+    """Ban the reader for the policy's length if the violations up to `at` (the latest
+    violation's time) reached the threshold. The ban runs from `at`, so it does not depend
+    on when a worker got round to it."""
     reader.refresh_from_db(fields=["banned_until", "ban_reason"])
-    if reader.is_banned(now):
+    if reader.is_banned(at):
         return False
-    count = counting_violations(reader, now, rules)
+    count = counting_violations(reader, at, rules)
     if count < rules.violations_before_ban:
         return False
-    until = now + rules.ban_length
+    until = at + rules.ban_length
+    if until <= now:
+        return False  # the ban would already be over
     reason = _("%(count)d violations within %(days)d days") % {
         "count": count,
         "days": rules.violation_window.days,
@@ -96,7 +102,7 @@ def apply_ban(reader: Reader, *, now: datetime, rules: BookingRules) -> bool:
     # Conditional: a second worker deciding the same ban changes nothing.
     updated = (
         Reader.objects.filter(pk=reader.pk)
-        .filter(Q(banned_until__isnull=True) | Q(banned_until__lte=now))
+        .filter(Q(banned_until__isnull=True) | Q(banned_until__lte=at))
         .update(banned_until=until, ban_reason=reason[:200])
     )
     if updated:

@@ -38,10 +38,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"worker: {exc}")
                 if once:
                     raise
-            finally:
-                close_old_connections()
             if once:
                 return
+            close_old_connections()
             deadline = time.monotonic() + interval
             while time.monotonic() < deadline:
                 if parent and os.getppid() != parent:
