@@ -336,3 +336,77 @@ SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+# Seat reservation (issue 7).
+RESERVATION_REFUSALS = (
+    "banned", "unknown_seat", "seat_unavailable", "not_reservable", "outside_booking_window",
+    "limit_reached", "invalid_request", "forbidden", "busy", *COMMON,
+)  # fmt: skip
+SCHEMA["components"]["schemas"]["Reservation"] = {
+    "type": "object",
+    "required": ["id", "seat", "start", "end", "status", "checkin_from", "checkin_until"],
+    "properties": {
+        "id": {"type": "integer"},
+        "seat": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "label": {"type": "string"},
+                "room": {"type": "object"},
+            },
+        },
+        "start": TIME,
+        "end": TIME,
+        "status": {
+            "type": "string",
+            "enum": ["booked", "checked_in", "cancelled", "no_show", "ended"],
+        },
+        "checkin_from": TIME,
+        "checkin_until": TIME,
+    },
+}
+SCHEMA["paths"]["/reservations"] = {
+    "get": {
+        "summary": "My bookings that are still ahead or in force",
+        "responses": {
+            "200": _json({"type": "array", "items": _ref("Reservation")}, "Bookings"),
+            **_refusals(*COMMON),
+        },
+    },
+    "post": {
+        "summary": "Book a reservable seat for [start, end), on the policy's slot marks",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["seat_id", "start", "end"],
+                        "properties": {
+                            "seat_id": {"type": "integer"},
+                            "start": TIME,
+                            "end": TIME,
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": _json(_ref("Reservation"), "Booked"),
+            **_refusals(*RESERVATION_REFUSALS),
+        },
+    },
+}
+SCHEMA["paths"]["/reservations/{reservation_id}"] = {
+    "parameters": [
+        {"name": "reservation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ],
+    "delete": {
+        "summary": "Cancel my booking (late cancellation may count as a violation)",
+        "responses": {
+            "200": _json(_ref("Reservation"), "Cancelled; `late` says if it was late"),
+            **_refusals("not_found", "invalid_request", "forbidden", "busy", *COMMON),
+        },
+    },
+}

@@ -8,6 +8,7 @@ from typing import Any
 from seatback.library.models import Room
 from seatback.library.policy import Policy
 from seatback.readers.models import Reader
+from seatback.reservations.models import Reservation
 from seatback.seats.services import Situation
 
 
@@ -23,6 +24,19 @@ def reader_json(reader: Reader) -> dict[str, Any]:
         "kind": reader.kind,
         "department": reader.department,
         "librarian": reader.is_staff,
+    }
+
+
+def seat_reservation_json(reservation: Reservation | None, reader: Reader | None) -> Any:
+    """The booking waiting for check-in on a seat, seen from the seat (never who booked)."""
+    if reservation is None:
+        return None
+    return {
+        "mine": reader is not None and reservation.reader_id == reader.pk,
+        "start": iso(reservation.start),
+        "end": iso(reservation.end),
+        "checkin_from": iso(reservation.checkin_from),
+        "checkin_until": iso(reservation.checkin_until),
     }
 
 
@@ -49,7 +63,7 @@ def seat_json(s: Situation) -> dict[str, Any]:
         "state": s.state,
         "holder": holder,
         "challenge": challenge,
-        "reservation": None,
+        "reservation": seat_reservation_json(s.reservation, s.reader),
         "cooldown_until": iso(s.cooldown_until),
         "actions": s.actions(),
         "server_time": iso(s.now),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from seatback.api import views
+from seatback.reservations import api as reservations
 
 app_name = "api"
 urlpatterns = [
@@ -12,4 +13,6 @@ urlpatterns = [
     path("seats/<str:code>", views.seat_detail, name="seat"),
     path("seats/<str:code>/watch", views.seat_watch, name="seat-watch"),
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),
+    path("reservations", reservations.reservations, name="reservations"),
+    path("reservations/<int:reservation_id>", reservations.reservation, name="reservation"),
 ]

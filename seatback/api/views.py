@@ -25,6 +25,7 @@ from seatback.library.models import Room, Seat
 from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import ApiToken, Reader
 from seatback.readers.services import bearer_reader, sign_in
+from seatback.reservations.present import me_extra
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import reader_now, room_counts, seat_states
@@ -204,8 +205,7 @@ def me(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonResponse:
             "reader": reader_json(reader),
             "hold": _hold_json(hold, now),
             "challenge": _challenge_json(challenge),
-            "reservations": [],
-            "violations": [],
+            **me_extra(reader, now),
             "ban": ban,
             "server_time": iso(now),
         }

@@ -27,6 +27,19 @@ DEFAULTS: dict[str, Any] = {
     "presence_accuracy_m": 100,
     "rotating_seconds": 60,
     "gate_hours": 12,
+    # Seat reservation (issue 7); checked by reservation_value below.
+    "booking_days_ahead": 1,
+    "booking_opens_at": "20:00",
+    "reservation_slot_minutes": 30,
+    "reservation_longest_minutes": 240,
+    "reservations_per_day": 2,
+    "checkin_before_minutes": 15,
+    "checkin_after_minutes": 30,
+    "cancel_cutoff_minutes": 30,
+    "late_cancel_is_violation": "yes",
+    "violations_before_ban": 3,
+    "violation_window_days": 30,
+    "ban_days": 7,
 }
 MINUTE_KEYS = (
     "leave_allowance_minutes",
@@ -156,6 +169,8 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
             raise PolicyError(key, _("unknown policy key; known keys: %s") % ", ".join(KEYS))
         if key in MINUTE_KEYS:
             cleaned[key] = _minutes(key, value)
+        elif key in RESERVATION_KEYS:
+            cleaned[key] = reservation_value(key, value)
         elif key == "protected_windows":
             ranges = parse_ranges(key, str(value))
             cleaned[key] = ",".join(_format_range(r) for r in ranges)
@@ -174,6 +189,8 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
     for key in ("leave_allowance_minutes", "claim_window_minutes", "step_out_minutes"):
         if merged[key] < 1:
             raise PolicyError(key, _("must be at least 1 minute"))
+    if merged["reservation_longest_minutes"] < merged["reservation_slot_minutes"]:
+        raise PolicyError("reservation_longest_minutes", _("is shorter than one slot"))
     if merged["leave_allowance_minutes"] > _span_minutes(opening):
         raise PolicyError(
             "leave_allowance_minutes",
@@ -186,6 +203,52 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
     ):
         raise PolicyError("presence_networks", _("the network check needs at least one network"))
     return cleaned
+
+
+RESERVATION_KEYS = tuple(DEFAULTS)[tuple(DEFAULTS).index("booking_days_ahead") :]
+# key -> (least, most) for the whole-number reservation keys
+_RESERVATION_NUMBERS = {
+    "booking_days_ahead": (0, 30),
+    "reservation_slot_minutes": (5, 240),
+    "reservation_longest_minutes": (5, MINUTES_IN_A_DAY),
+    "reservations_per_day": (1, 50),
+    "checkin_before_minutes": (0, 240),
+    "checkin_after_minutes": (1, 240),
+    "cancel_cutoff_minutes": (0, MINUTES_IN_A_DAY),
+    "violations_before_ban": (1, 100),
+    "violation_window_days": (1, 365),
+    "ban_days": (1, 365),
+}
+
+
+def reservation_value(key: str, value: Any) -> Any:
+    """A reservation key's canonical value: a whole number in range, a time, or yes/no."""
+    text = str(value).strip().lower()
+    if key == "booking_opens_at":
+        try:
+            moment = _parse_time(text)
+        except ValueError:
+            raise PolicyError(
+                key, _("%(value)r is not a time like 20:00") % {"value": value}
+            ) from None
+        if moment == time.max:
+            raise PolicyError(key, _("%(value)r is not a time like 20:00") % {"value": value})
+        return moment.strftime("%H:%M")
+    if key == "late_cancel_is_violation":
+        if text in ("yes", "true", "1", "on"):
+            return "yes"
+        if text in ("no", "false", "0", "off"):
+            return "no"
+        raise PolicyError(key, _("%(value)r is not yes or no") % {"value": value})
+    least, most = _RESERVATION_NUMBERS[key]
+    if not text.isdigit():
+        raise PolicyError(key, _("%(value)r is not a whole number") % {"value": value})
+    number = int(text)
+    if not least <= number <= most:
+        raise PolicyError(
+            key, _("must be between %(least)d and %(most)d") % {"least": least, "most": most}
+        )
+    return number
 
 
 def _format_range(value: TimeRange) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader
+from seatback.reservations.selectors import reserved_seat_ids
 from seatback.seats.models import Challenge, Hold
 
 STATES = ("free", "held", "challenged", "reserved", "away")
@@ -27,6 +28,7 @@ def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str
         .filter(seat__room_id__in=room_ids)
         .values_list("seat_id", "away_until")
     )
+    reserved = reserved_seat_ids(room_ids, now)
     seats = Seat.objects.filter(room_id__in=room_ids, active=True).values_list("id", "room_id")
     for seat_id, room_id in seats:
         if room_id not in open_rooms:
@@ -36,13 +38,15 @@ def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str
         elif seat_id in holds:
             away_until = holds[seat_id]
             state = "away" if away_until and away_until > now else "held"
+        elif seat_id in reserved:
+            state = "reserved"
         else:
             state = "free"
         yield seat_id, room_id, state
 
 
 def seat_states(rooms: Iterable[Room], now: datetime) -> dict[int, str]:
-    """seat id -> state (free, held, challenged, away, closed)."""
+    """seat id -> state (free, held, challenged, away, reserved, closed)."""
     return {seat_id: state for seat_id, _room, state in _seat_rows(list(rooms), now)}
 
 

@@ -12,7 +12,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,6 +27,8 @@ from seatback.library.models import Seat
 from seatback.library.policy import Policy
 from seatback.presence.checks import Position, assess
 from seatback.readers.models import Reader
+from seatback.reservations.models import Reservation
+from seatback.reservations.selectors import upcoming_on_seat
 from seatback.seats.models import Challenge, Hold, ScanRecord
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ class Situation:
     reader_hold: Hold | None  # the reader's hold, on any seat
     last_return_at: datetime | None  # when the seat's last challenge was answered by a return
     my_last_challenge: Challenge | None  # the reader's latest challenge on this seat
+    upcoming: list[Reservation] = field(default_factory=list)  # bookings not yet checked in
 
     @classmethod
     def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
@@ -103,6 +106,7 @@ class Situation:
                 if mine
                 else None
             ),
+            upcoming=upcoming_on_seat(seat.pk, now),
         )
 
     # What the situation means -------------------------------------------------------
@@ -126,6 +130,24 @@ class Situation:
         until = self.last_return_at + self.policy.return_cooldown
         return until if until > self.now else None
 
+    @property
+    def reservation(self) -> Reservation | None:
+        """The booking waiting for its reader to check in now (seat state `reserved`)."""
+        return next((r for r in self.upcoming if r.checkin_from <= self.now), None)
+
+    @property
+    def my_reservation(self) -> Reservation | None:
+        """This reader's next booking of this seat whose check-in deadline is ahead."""
+        mine = self.reader.pk if self.reader is not None else None
+        return next((r for r in self.upcoming if r.reader_id == mine), None)
+
+    @property
+    def hold_ends_at(self) -> datetime:
+        """A hold taken now ends at closing, or when someone else's booking begins."""
+        mine = self.reader.pk if self.reader is not None else None
+        starts = [r.start for r in self.upcoming if r.reader_id != mine and r.start > self.now]
+        return min([self.closes_at, *starts])
+
     def is_mine(self, hold_or_challenge: Hold | Challenge | None) -> bool:
         if hold_or_challenge is None or self.reader is None:
             return False
@@ -146,6 +168,8 @@ class Situation:
             return "away"
         if self.hold:
             return "held"
+        if self.reservation:
+            return "reserved"
         return "free"
 
     def actions(self) -> list[str]:
@@ -170,6 +194,8 @@ def refusal_for(intent: str, s: Situation, minutes: int | None = None) -> Refusa
 def _challenge_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
     if not s.is_open:
         return Refusal("room_closed")
+    if s.reservation:
+        return Refusal("reserved")
     window = s.policy.protected_window_at(s.now)
     if window:
         return Refusal(
@@ -213,6 +239,8 @@ def _challenge_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
 def _claim_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
     if not s.is_open:
         return Refusal("room_closed")
+    if s.reservation and s.reader and s.reservation.reader_id != s.reader.pk:
+        return Refusal("reserved")
     if s.challenge is None:
         if s.is_mine(s.hold):
             return Refusal("already_yours")
@@ -301,8 +329,15 @@ def _step_out_refusal(s: Situation, minutes: int | None) -> Refusal | None:
 
 
 def _checkin_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
-    # Seat reservations arrive with the reservations app; until then nobody has one.
-    return Refusal("not_reserved")
+    from seatback.reservations.checkin import checkin_refusal
+
+    return checkin_refusal(s)
+
+
+def _apply_checkin(s: Situation, _minutes: int | None) -> str:
+    from seatback.reservations.checkin import apply_checkin
+
+    return apply_checkin(s)
 
 
 RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
@@ -334,7 +369,7 @@ def _take(s: Situation, source: str) -> None:
     if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
         _end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
     Hold.objects.create(
-        seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.closes_at
+        seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at
     )
 
 
@@ -402,6 +437,7 @@ APPLY: dict[str, Callable[[Situation, int | None], str]] = {
     "withdraw": _apply_withdraw,
     "release": _apply_release,
     "step-out": _apply_step_out,
+    "checkin": _apply_checkin,
 }
 
 

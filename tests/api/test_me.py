@@ -13,7 +13,9 @@ from tests.seats.scans import scan, seat_held_by
 
 pytestmark = pytest.mark.django_db
 
-KEYS = {"reader", "hold", "challenge", "reservations", "violations", "ban", "server_time"}
+KEYS = {
+    "reader", "hold", "challenge", "reservations", "violations", "ban", "notices", "server_time",
+}  # fmt: skip
 
 
 def test_a_reader_with_nothing_going_on(alice: Reader, as_alice: Client) -> None:

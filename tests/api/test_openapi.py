@@ -33,7 +33,7 @@ SEAT_RULE_CODES = {
     "banned", "invalid_intent", "room_closed", "protected_window", "seat_challenged",
     "holder_away", "has_active_challenge", "cooldown", "too_early", "challenge_expired",
     "not_challenger", "nothing_to_return", "not_holder", "already_yours", "not_reserved",
-    "invalid_request", "busy",
+    "invalid_request", "busy", "reserved",
 }  # fmt: skip
 SIGNED_IN = {"not_authenticated", "rate_limited"}
 # What each operation can answer with, read from seatback/api/views.py.
@@ -49,6 +49,12 @@ CAN_REFUSE = {
     ("/seats/{code}/{intent}", "post"): SIGNED_IN
     | SEAT_RULE_CODES
     | {"forbidden", "unknown_seat", "invalid_request"},
+    ("/reservations", "get"): SIGNED_IN,
+    ("/reservations", "post"): SIGNED_IN
+    | {"banned", "unknown_seat", "seat_unavailable", "not_reservable", "outside_booking_window"}
+    | {"limit_reached", "invalid_request", "forbidden", "busy"},
+    ("/reservations/{reservation_id}", "delete"): SIGNED_IN
+    | {"not_found", "invalid_request", "forbidden", "busy"},
 }
 
 
@@ -79,7 +85,12 @@ def test_each_route_answers_exactly_the_documented_methods(
     schema: dict[str, Any], seat: Seat
 ) -> None:
     client = bearer(make_reader("20239999", "Tester"))
-    values = {"code": seat.code, "room_id": str(seat.room_id), "intent": "checkin"}
+    values = {
+        "code": seat.code,
+        "room_id": str(seat.room_id),
+        "intent": "checkin",
+        "reservation_id": "1",
+    }
     for path, operations in schema["paths"].items():
         url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
         for method in METHODS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -50,6 +51,14 @@ def run_gunicorn(host: str, port: int) -> None:
     Server().run()
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    """The reservations scheduler as one process beside gunicorn (not one per web worker);
+    it exits by itself if this server goes away."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "seatback.cli", "worker", "--parent", str(os.getpid())]
+    )
+
+
 class Command(BaseCommand):
     help = "Apply pending migrations and serve Seatback with a production server (gunicorn)."
     requires_system_checks: list[str] = []
@@ -57,11 +66,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the reservations scheduler"
+        )
 
-    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")
         self.stdout.flush()
-        run_gunicorn(host, port)
+        worker = None if no_worker else start_worker()
+        try:
+            run_gunicorn(host, port)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,67 @@
+"""Queueing notices and wording them for the reader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from seatback.library.policy import Policy
+from seatback.notifications.models import Notice
+from seatback.readers.models import Reader, Violation
+
+
+def queue(reader: Reader, kind: str, *, key: str, now: datetime, **params: Any) -> bool:
+    """Queue a notice once: a second call with the same key changes nothing."""
+    try:
+        with transaction.atomic():
+            Notice.objects.create(reader=reader, kind=kind, key=key, created_at=now, params=params)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _time(value: Any) -> str:
+    moment = parse_datetime(str(value)) if value else None
+    if moment is None:
+        return ""
+    return moment.astimezone(Policy.zone()).strftime("%m-%d %H:%M")
+
+
+def sentence(notice: Notice) -> str:
+    """The notice in the active language."""
+    p = notice.params
+    if notice.kind == Notice.Kind.STARTS_SOON:
+        return _(
+            "Your booking of %(room)s %(seat)s starts at %(start)s; check in from %(from)s."
+        ) % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "start": _time(p.get("start")),
+            "from": _time(p.get("checkin_from")),
+        }
+    if notice.kind == Notice.Kind.CHECKIN_DEADLINE:
+        return _("Check in at %(room)s %(seat)s by %(until)s, or the seat is released.") % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "until": _time(p.get("checkin_until")),
+        }
+    if notice.kind == Notice.Kind.NO_SHOW:
+        return _(
+            "You did not check in at %(room)s %(seat)s (%(start)s): the seat was released."
+        ) % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "start": _time(p.get("start")),
+        }
+    if notice.kind == Notice.Kind.VIOLATION:
+        kinds = dict(Violation.Kind.choices)
+        return _("A violation was recorded: %(kind)s.") % {
+            "kind": kinds.get(p.get("violation"), "")
+        }
+    if notice.kind == Notice.Kind.BANNED:
+        return _("Your account is suspended until %(until)s.") % {"until": _time(p.get("until"))}
+    return str(notice.get_kind_display())  # type: ignore[attr-defined]

@@ -1,0 +1,62 @@
+"""POST /api/v1/reservations and DELETE /api/v1/reservations/{id} (spec §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from seatback.api.views import _body, api
+from seatback.core.errors import Refusal
+from seatback.library.models import Seat
+from seatback.readers.models import Reader
+from seatback.reservations import services
+from seatback.reservations.models import Reservation
+from seatback.reservations.present import reservation_json
+
+
+def _instant(value: object, name: str) -> datetime:
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None or moment.tzinfo is None:
+        raise Refusal(
+            "invalid_request",
+            _("%(name)s must be an ISO 8601 time with an offset.") % {"name": name},
+        )
+    return moment
+
+
+@api("GET", "POST", limit="intents")
+def reservations(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonResponse:
+    if request.method == "GET":
+        from seatback.reservations.present import me_extra
+
+        return JsonResponse(me_extra(reader, now)["reservations"], safe=False)
+    data = _body(request)
+    seat_id = data.get("seat_id")
+    if not isinstance(seat_id, int) or isinstance(seat_id, bool):
+        raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
+    start, end = _instant(data.get("start"), "start"), _instant(data.get("end"), "end")
+    seat = Seat.objects.select_related("room__library").filter(pk=seat_id, active=True).first()
+    if seat is None:
+        raise Refusal("unknown_seat", _("There is no seat with that id."))
+    reservation = services.reserve(seat, reader, start, end, now=now)
+    reservation.seat = seat
+    return JsonResponse(reservation_json(reservation, now), status=201)
+
+
+@api("DELETE", limit="intents")
+def reservation(
+    request: HttpRequest, reservation_id: int, *, reader: Reader, now: datetime
+) -> HttpResponse:
+    found = (
+        Reservation.objects.select_related("seat__room__library")
+        .filter(pk=reservation_id, reader=reader)
+        .first()
+    )
+    if found is None:
+        raise Refusal("not_found")
+    late = services.cancel(found, reader, now=now)
+    found.refresh_from_db()
+    return JsonResponse({**reservation_json(found, now), "late": late})

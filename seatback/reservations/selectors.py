@@ -1,0 +1,70 @@
+"""Reading reservations: which bookings keep which seats, derived from stored times.
+
+Imports nothing from seats.services, which reads these for its Situation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from seatback.reservations.models import Reservation
+
+# How far ahead a scan looks for bookings on its seat (a hold never outlasts a day).
+LOOKAHEAD = timedelta(days=1)
+
+
+def live_q(now: datetime, prefix: str = "") -> Q:
+    """Bookings that keep their seat at `now`: booked and not past the check-in deadline,
+    or checked in while the check-in's hold lasts. A no-show is released at its deadline
+    by this very condition, whether or not a worker has run."""
+    p = prefix
+    return Q(**{f"{p}status": Reservation.Status.BOOKED, f"{p}checkin_until__gt": now}) | Q(
+        **{
+            f"{p}status": Reservation.Status.CHECKED_IN,
+            f"{p}hold__ended_at__isnull": True,
+            f"{p}hold__closes_at__gt": now,
+        }
+    )
+
+
+def upcoming_on_seat(seat_id: int, now: datetime) -> list[Reservation]:
+    """The seat's bookings not yet checked in whose check-in deadline is still ahead."""
+    return list(
+        Reservation.objects.filter(
+            seat_id=seat_id,
+            status=Reservation.Status.BOOKED,
+            checkin_until__gt=now,
+            start__lt=now + LOOKAHEAD,
+        ).order_by("start")[:20]
+    )
+
+
+def reserved_seat_ids(room_ids: Iterable[int], now: datetime) -> set[int]:
+    """Seats whose booking is waiting for its reader to check in at `now`."""
+    return set(
+        Reservation.objects.awaiting_checkin(now)
+        .filter(seat__room_id__in=list(room_ids))
+        .values_list("seat_id", flat=True)
+    )
+
+
+def booked_seat_ids(room_id: int, start: datetime, end: datetime, now: datetime) -> set[int]:
+    """Seats of the room that a live booking keeps at some time in [start, end)."""
+    return set(
+        Reservation.objects.filter(
+            live_q(now), seat__room_id=room_id, start__lt=end, end__gt=start
+        ).values_list("seat_id", flat=True)
+    )
+
+
+def reader_reservations(reader_id: int, now: datetime) -> list[Reservation]:
+    """A reader's bookings that are still ahead or in force, soonest first."""
+    return list(
+        Reservation.objects.filter(reader_id=reader_id, end__gt=now)
+        .filter(live_q(now))
+        .select_related("seat__room")
+        .order_by("start")
+    )
