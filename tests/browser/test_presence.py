@@ -3,6 +3,7 @@ the typed room code, and the room display through a network drop."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from seatback.core import clock
 from seatback.presence.services import display_of
-from seatback.seats.models import ScanRecord
+from seatback.seats.models import Hold, ScanRecord
 from tests.conftest import at
 from tests.presence.conftest import ROOM_POSITION, ask, code_for
 from tests.reader.conftest import zh
@@ -161,3 +162,27 @@ def test_the_display_keeps_its_code_through_a_network_drop(phones, room):
     expect(code).to_have_text(f"{later[:3]} {later[3:]}")
     expect(tablet.page.locator("[data-note]")).to_be_hidden()
     tablet.shot("back-online")
+
+
+def test_stepping_out_sends_the_position_and_the_chosen_minutes(phones, room, seat, bob):
+    """A step-out form has one button per length: the chosen one still counts after the
+    page waited for the position."""
+    room.latitude, room.longitude = ROOM_POSITION
+    room.save()
+    ask(room, presence="location")
+    clock.travel_to(at("09:00"))
+    Hold.objects.create(
+        seat=seat, reader=bob, source="checkin", since=clock.now(), closes_at=at("22:30")
+    )
+    b = phones("bob", language="en", geolocation=NEAR, permissions=["geolocation"])
+    b.open(f"/s/{seat.code}")
+    b.sign_in(bob)
+
+    with b.page.expect_navigation():
+        b.page.get_by_role("button", name=re.compile(r"^15 min, until")).click()
+
+    expect(b.says("Stepped out")).to_be_visible()
+    hold = Hold.objects.get()
+    assert hold.away_until is not None
+    assert timedelta(minutes=14) < hold.away_until - hold.since < timedelta(minutes=16)
+    assert ScanRecord.objects.get().evidence["passed"] == ["location"]

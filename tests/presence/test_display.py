@@ -131,6 +131,9 @@ def test_a_scanned_screen_lets_the_readers_seat_scans_in_that_room_pass_while_cu
     assert "You are in the room" in page_text(here)
     assert "Until 09:02:00" in page_text(here)
 
+    page = phone.get(f"/s/{seat.code}")
+    assert "count as made in the room until 09:02:00" in page_text(page)
+
     clock.travel_to(at("09:01") + timedelta(seconds=30))
     done = phone.post(f"/s/{seat.code}", {"intent": "challenge"}, follow=True)
     assert "The clock is running" in page_text(done)
