@@ -19,8 +19,10 @@ from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, reader_json, room_json, seat_json
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import Refusal
-from seatback.core.http import client_address, evidence
+from seatback.core.http import client_address
+from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
+from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import ApiToken, Reader
 from seatback.readers.services import bearer_reader, sign_in
 from seatback.seats import services
@@ -109,7 +111,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 def _seat(code: str) -> Seat:
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
     if seat is None:
-        raise Refusal("unknown_seat")
+        raise Refusal("unknown_seat", **replaced(code))
     return seat
 
 
@@ -147,7 +149,7 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
         Seat.objects.filter(code=code, active=True).order_by().values_list("id", flat=True).first()
     )
     if seat_id is None:
-        raise Refusal("unknown_seat")
+        raise Refusal("unknown_seat", **replaced(code))
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
 
 
@@ -156,12 +158,12 @@ def seat_intent(
     request: HttpRequest, code: str, intent: str, *, reader: Reader, now: datetime
 ) -> JsonResponse:
     seat = _seat(code)
-    minutes = _body(request).get("minutes")
+    body = _body(request)
+    minutes = body.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise Refusal("invalid_request", _("minutes must be a whole number."))
-    result = services.perform(
-        seat, reader, intent, now=now, evidence=evidence(request), minutes=minutes
-    )
+    found = presence_evidence(request, body, seat.room_id)
+    result = services.perform(seat, reader, intent, now=now, evidence=found, minutes=minutes)
     return JsonResponse(
         {"outcome": result.outcome, "seat": seat_json(Situation.read(result.seat, reader, now))}
     )

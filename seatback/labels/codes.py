@@ -1,4 +1,6 @@
-"""Seat codes: the URL a seat's QR code opens, choosing seats to print, giving new codes."""
+"""Seat codes: the URL a seat's QR code opens, and the order labels are printed in.
+
+Giving seats new codes is seatback.labels.services.reissue."""
 
 from __future__ import annotations
 
@@ -6,9 +8,8 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
 
-from seatback.library.models import Seat, new_seat_code
+from seatback.library.models import Seat
 
 
 def seat_url(code: str) -> str:
@@ -31,19 +32,3 @@ def in_print_order(seats: Iterable[Seat]) -> list[Seat]:
         seats,
         key=lambda seat: (natural_key(seat.room.floor), seat.room.name, natural_key(seat.label)),
     )
-
-
-def revoke(seats: Iterable[Seat]) -> list[tuple[Seat, str]]:
-    """Give each seat a new code, in one transaction; returns (seat, old code) pairs.
-
-    The old code then opens the unknown-seat page: a printed label that was copied, moved
-    or stolen stops working, and the seat needs a new label.
-    """
-    changed: list[tuple[Seat, str]] = []
-    with transaction.atomic():
-        for seat in seats:
-            old = seat.code
-            seat.code = new_seat_code()
-            seat.save(update_fields=["code"])
-            changed.append((seat, old))
-    return changed

@@ -1,9 +1,14 @@
-"""Printable seat labels: the QR code of {BASE_URL}/s/{code}, the room and the seat's label.
+"""Printable seat labels: the QR code of {BASE_URL}/s/{code}, the library, the room, the
+seat's label, and the rule in one Chinese and one English sentence with the room's values.
 
 - PDF: A4 sheets of 3 x 8 labels of 70 x 37 mm (the common "24 per sheet" label stock;
-  on plain paper, cut along the grid). Chinese text uses reportlab's built-in CID font
-  STSong-Light, which needs no font file (viewers supply the glyphs), or a TrueType font
-  (.ttf/.ttc) given with `font`, which is embedded (subset) in the PDF.
+  on plain paper, cut along the grid). Chinese text is set in a TrueType font embedded
+  (subset) in the PDF: the one given with `font`, else WenQuanYi Micro Hei from the
+  paperang-p2-fonts-cjk package (a dependency), else a Debian WenQuanYi/Droid font; only
+  if none is there, reportlab's built-in CID font STSong-Light (not embedded: the viewer
+  supplies the glyphs), with a warning.
+- QR codes: error correction Q (a quarter of the code can be scratched off), a quiet zone
+  of 4 modules, the module size as large as the label's height allows (docs/labels.md).
 - SVG: one 70 x 37 mm SVG per seat, in a folder per room, written into a folder or, when
   the output name ends in .zip, into a zip file: ready for a label printer's software.
 - CSV: room,label,code,url for mail merges and other tools.
@@ -14,6 +19,7 @@ One layout (millimetres, top-left origin) feeds both the PDF and the SVG rendere
 from __future__ import annotations
 
 import csv
+import importlib.resources
 import re
 import sys
 import zipfile
@@ -24,7 +30,9 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from qrcode.constants import ERROR_CORRECT_Q
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -33,22 +41,34 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from seatback.labels.codes import seat_url
-from seatback.library.models import Seat
+from seatback.library.models import Room, Seat
 
 Progress = Callable[[str], None]
 
 COLUMNS, ROWS = 3, 8
 PER_PAGE = COLUMNS * ROWS
 LABEL_WIDTH, LABEL_HEIGHT = 70.0, 37.0  # mm, for the SVG labels
-PAD = 4.2  # mm of white around the label's content: more than the QR's 4-module quiet zone
-CJK_FONT = "STSong-Light"
+EDGE = 1.5  # mm left blank at the label's edges: die-cut and printer feed tolerance
+MARGIN = 2.5  # mm between the text and the label's top, right and bottom edges
+QUIET = 4  # modules of white around the QR code (the minimum of ISO/IEC 18004)
+CJK_FONT = "STSong-Light"  # the last resort: built into PDF viewers, not embedded
+# Where a TrueType font with Chinese glyphs may be: a Python package first (so that
+# `pip install` alone is enough), then Debian's fonts-wqy-microhei/-zenhei/-droid-fallback.
+PACKAGED_FONT = ("paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc")
+SYSTEM_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+# The rule, in the words printed under the seat's label (with the room's allowance).
+RULE = gettext_noop("Empty but taken? Scan: if nobody is back in %(allowance)d min, it's yours.")
 FONTS = {"regular": "Helvetica", "bold": "Helvetica-Bold", "mono": "Courier"}
 SVG_FONTS = {
     "regular": "Helvetica, Arial, sans-serif",
     "bold": "Helvetica, Arial, sans-serif",
     "mono": "'Courier New', Courier, monospace",
-    "cjk": "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
-    "'WenQuanYi Zen Hei', SimSun, sans-serif",
+    "cjk": "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', "
+    "'Microsoft YaHei', 'WenQuanYi Zen Hei', SimSun, sans-serif",
 }
 
 
@@ -57,8 +77,8 @@ class LabelError(Exception):
 
 
 def qr_matrix(text: str) -> list[list[bool]]:
-    """The QR modules of `text` (error correction M), without the quiet zone."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    """The QR modules of `text` (error correction Q), without the quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=0)
     code.add_data(text)
     code.make(fit=True)
     return [[bool(module) for module in row] for row in code.get_matrix()]
@@ -98,6 +118,11 @@ class Label:
     qr_size: float
     texts: list[Text]
 
+    @property
+    def module(self) -> float:
+        """The side of one QR module in mm."""
+        return self.qr_size / len(self.matrix)
+
 
 def needs_cjk(text: str) -> bool:
     return any(ord(char) > 0xFF for char in text)
@@ -136,22 +161,56 @@ def wrap(text: str, style: str, size: float, width: float, cjk_font: str, lines:
     return [fit(row, style, size, size, width, cjk_font) for row in rows]
 
 
+def rule_sentences(room: Room) -> tuple[str, str]:
+    """The rule in Chinese and in English, with the room's own allowance."""
+    policy = room.effective_policy()
+    values = {"allowance": int(policy.leave_allowance.total_seconds() // 60)}
+    with translation.override("zh-hans"):
+        chinese = gettext(RULE) % values
+    with translation.override("en"):
+        english = gettext(RULE) % values
+    return chinese, english
+
+
 def layout(seat: Seat, width: float, height: float, cjk_font: str = CJK_FONT) -> Label:
-    """Where the QR code and the three lines of text go on a `width` x `height` mm label."""
+    """Where the QR code and the lines of text go on a `width` x `height` mm label.
+
+    The QR code, with its quiet zone, takes the label's whole height (less EDGE): the
+    largest modules the label allows. The text fills the column on its right, top down:
+    library, room (two lines if long), the seat's label in large type, the rule in
+    Chinese and in English (up to two lines each), and the code at the bottom.
+    """
     url = seat_url(seat.code)
-    qr_size = height - 2 * PAD
-    text_x = PAD + qr_size + 3.5
-    text_width = width - text_x - PAD
-    room = [fit(seat.room.name, "regular", 3.4, 2.8, text_width, cjk_font)]
-    if room[0].text != seat.room.name:  # too long for one line: two smaller lines
-        room = wrap(seat.room.name, "regular", 2.8, text_width, cjk_font, lines=2)
-    for number, line in enumerate(room):
-        line.x, line.y = text_x, PAD + 3.0 + number * line.size * 1.25
-    label = fit(seat.label, "bold", 8.0, 3.0, text_width, cjk_font)
-    label.x, label.y = text_x, height / 2 + label.size * 0.35
-    code = fit(seat.code, "mono", 2.1, 1.5, text_width, cjk_font)
-    code.x, code.y = text_x, height - PAD
-    return Label(seat, url, qr_matrix(url), PAD, PAD, qr_size, [*room, label, code])
+    matrix = qr_matrix(url)
+    module = (height - 2 * EDGE) / (len(matrix) + 2 * QUIET)
+    qr_size = module * len(matrix)
+    qr_x = qr_y = EDGE + QUIET * module
+    text_x = qr_x + qr_size + QUIET * module
+    text_width = width - text_x - MARGIN
+    texts: list[Text] = []
+
+    def place(lines: list[Text], top: float, leading: float = 1.3) -> float:
+        """Set `lines` one under another, the first baseline at `top`; returns the last."""
+        y = top
+        for number, line in enumerate(lines):
+            y = top + number * line.size * leading
+            line.x, line.y = text_x, y
+            texts.append(line)
+        return y
+
+    room = seat.room
+    y = place([fit(room.library.name, "regular", 2.3, 1.8, text_width, cjk_font)], MARGIN + 1.8)
+    lines = [fit(room.name, "regular", 3.2, 2.8, text_width, cjk_font)]
+    if lines[0].text != room.name:  # too long for one line: two smaller lines
+        lines = wrap(room.name, "regular", 2.6, text_width, cjk_font, lines=2)
+    y = place(lines, y + 3.6)
+    label = fit(seat.label, "bold", 6.5, 3.0, text_width, cjk_font)
+    y = place([label], y + 1.2 + label.size * 0.75)
+    chinese, english = rule_sentences(room)
+    y = place(wrap(chinese, "regular", 1.9, text_width, cjk_font, lines=2), y + 3.2)
+    place(wrap(english, "regular", 1.7, text_width, cjk_font, lines=2), y + 2.6)
+    place([fit(seat.code, "mono", 1.7, 1.4, text_width, cjk_font)], height - MARGIN)
+    return Label(seat, url, matrix, qr_x, qr_y, qr_size, texts)
 
 
 # -- CSV ---------------------------------------------------------------------------------
@@ -184,8 +243,22 @@ def _open_text(out: str) -> IO[str]:
 # -- PDF ---------------------------------------------------------------------------------
 
 
+def default_font() -> str | None:
+    """The TrueType font with Chinese glyphs to embed when none is given, if one is there."""
+    package, name = PACKAGED_FONT
+    try:
+        packaged = importlib.resources.files(package).joinpath(name)
+        if packaged.is_file():
+            return str(packaged)
+    except ModuleNotFoundError:
+        pass
+    return next((path for path in SYSTEM_FONTS if Path(path).is_file()), None)
+
+
 def register_font(path: str | None) -> str:
-    """The font name for Chinese text: STSong-Light, or the TrueType font at `path`."""
+    """The font name for Chinese text: the TrueType font at `path` (or the default one),
+    embedded; STSong-Light (not embedded) only when there is no font file at all."""
+    path = path or default_font()
     if not path:
         if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
@@ -199,11 +272,19 @@ def register_font(path: str | None) -> str:
     return name
 
 
+NO_FONT_WARNING = (
+    "pdf: no Chinese font to embed (pip install paperang-p2-fonts-cjk, or apt-get install "
+    "fonts-wqy-microhei, or give --font); using STSong-Light, which the PDF viewer must supply"
+)
+
+
 def write_pdf(
     seats: Sequence[Seat], out: str, *, font: str | None = None, progress: Progress | None = None
 ) -> int:
     """A4 sheets of 3 x 8 labels; returns the number of pages."""
     cjk_font = register_font(font)
+    if cjk_font == CJK_FONT and progress:
+        progress(NO_FONT_WARNING)
     page_width, page_height = A4
     cell_width, cell_height = page_width / COLUMNS, page_height / ROWS
     try:

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from seatback.labels import codes, sheets
+from seatback.core import clock
+from seatback.labels import codes, services, sheets
 from seatback.library.management.commands.policy import find_room
 from seatback.library.models import Room, Seat
 
@@ -40,13 +41,14 @@ class Command(BaseCommand):
         export.add_argument(
             "--font",
             help="a TrueType font (.ttf or .ttc) with Chinese glyphs to embed in the PDF "
-            "(default: the built-in STSong-Light, not embedded)",
+            "(default: WenQuanYi Micro Hei from the paperang-p2-fonts-cjk package, "
+            "else a Debian WenQuanYi font)",
         )
         revoke = actions.add_parser(
             "revoke",
             help="give seats new codes",
             description="Give seats new QR codes. The old codes stop working at once and "
-            "open the unknown-seat page; print new labels with qr export.",
+            "open a page saying the label is out of date; print new labels with qr export.",
         )
         revoke.add_argument("--room", required=True)
         revoke.add_argument("--label", action="append", default=[], help="repeatable")
@@ -67,7 +69,7 @@ class Command(BaseCommand):
             self.revoke(**options)
 
     def select(self, rooms: list[Room], labels: list[str]) -> list[Seat]:
-        seats: QuerySet[Seat] = Seat.objects.select_related("room")
+        seats: QuerySet[Seat] = Seat.objects.select_related("room__library")
         seats = seats.filter(room__in=rooms) if rooms else seats.filter(room__active=True)
         if labels:
             seats = seats.filter(label__in=labels)
@@ -114,8 +116,10 @@ class Command(BaseCommand):
         target = find_room(room)
         if bool(label) == bool(all):
             raise CommandError(_("name the seats with --label LABEL, or give --all"))
-        seats = self.select([target], label) if label else list(target.seats.select_related("room"))
-        for seat, _old in codes.revoke(seats):
+        every = target.seats.select_related("room__library")
+        seats = self.select([target], label) if label else list(every)
+        changed = services.reissue(seats, now=clock.now(), actor=None, note="seatback qr revoke")
+        for seat, _old in changed:
             self.stdout.write(f"{seat.room.name} {seat.label}: {codes.seat_url(seat.code)}")
         self.stdout.write(
             ngettext(
