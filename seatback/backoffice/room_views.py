@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from seatback.backoffice.access import administrator_required, librarian_require
 from seatback.core import clock
 from seatback.core.errors import Refusal
 from seatback.library.models import Library, Room
-from seatback.library.policy import DEFAULTS, KEYS, PolicyError, clean
+from seatback.library.policy import DEFAULTS, KEYS, Policy, PolicyError, clean
 from seatback.seats.selectors import STATES, room_counts, seat_states
 
 LIVE_REFRESH_SECONDS = 5
@@ -74,6 +75,7 @@ def room_live_json(request: HttpRequest, room_id: int) -> JsonResponse:
     return JsonResponse(
         {
             "at": now.isoformat(),
+            "time": formats.time_format(now.astimezone(Policy.zone()), "H:i:s"),
             "counts": live["counts"],
             "seats": {str(seat["id"]): seat["state"] for seat in live["seats"]},
         }

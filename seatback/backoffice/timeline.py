@@ -8,11 +8,13 @@ closing time) are shown as ended at the moment they ran out, as the rule treats 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from seatback.core.errors import REFUSALS
@@ -87,89 +89,145 @@ def _hold_source_words(source: str) -> str:
     return str(dict(Hold.Source.choices).get(source, source))
 
 
-def events(
-    scans: list[ScanRecord], holds: list[Hold], challenges: list[Challenge], now: datetime
-) -> list[Event]:
-    """All the rows merged into events, newest first."""
-    found: list[Event] = []
-    for record in scans:
-        found.append(
-            Event(
-                at=record.at,
-                kind="scan",
-                seat=record.seat,
-                reader=record.reader,
-                what=intent_words(record.intent),
-                scan=record,
-                accepted=record.accepted,
-                details={"result": scan_result(record)},
-            )
-        )
-    for hold in holds:
-        found.append(
-            Event(
-                at=hold.since,
-                kind="hold_start",
-                seat=hold.seat,
-                reader=hold.reader,
-                what=_("holds the seat (%(how)s)") % {"how": _hold_source_words(hold.source)},
-            )
-        )
-        ended_at, reason = hold_end(hold, now)
-        if ended_at is not None:
-            found.append(
-                Event(
-                    at=ended_at,
-                    kind="hold_end",
-                    seat=hold.seat,
-                    reader=hold.reader,
-                    what=_("no longer holds the seat: %(why)s") % {"why": _hold_end_words(reason)},
-                )
-            )
-    for challenge in challenges:
-        found.append(
-            Event(
-                at=challenge.started_at,
-                kind="challenge_start",
-                seat=challenge.seat,
-                reader=challenge.challenger,
-                what=_("clock started"),
-                details={"deadline": challenge.deadline, "claim_until": challenge.claim_until},
-            )
-        )
-        ended_at, status = challenge_end(challenge, now)
-        if ended_at is not None:
-            found.append(
-                Event(
-                    at=ended_at,
-                    kind="challenge_end",
-                    seat=challenge.seat,
-                    reader=challenge.ended_by if status != "lapsed" else challenge.challenger,
-                    what=_("clock ended: %(how)s") % {"how": _challenge_end_words(status)},
-                )
-            )
-    found.sort(key=Event.sort_key, reverse=True)
-    return found
-
-
-def seat_events(seat: Seat, now: datetime) -> list[Event]:
-    scans = list(ScanRecord.objects.filter(seat=seat).select_related("reader", "seat__room"))
-    holds = list(Hold.objects.filter(seat=seat).select_related("reader", "seat__room"))
-    challenges = list(
-        Challenge.objects.filter(seat=seat).select_related("challenger", "ended_by", "seat__room")
+def _scan_event(record: ScanRecord, now: datetime) -> Event:
+    return Event(
+        at=record.at,
+        kind="scan",
+        seat=record.seat,
+        reader=record.reader,
+        what=intent_words(record.intent),
+        scan=record,
+        accepted=record.accepted,
+        details={"result": scan_result(record)},
     )
-    return events(scans, holds, challenges, now)
 
 
-def reader_events(reader: Reader, now: datetime) -> list[Event]:
-    scans = list(ScanRecord.objects.filter(reader=reader).select_related("reader", "seat__room"))
-    holds = list(Hold.objects.filter(reader=reader).select_related("reader", "seat__room"))
-    challenges = list(
-        Challenge.objects.filter(challenger=reader).select_related(
-            "challenger", "ended_by", "seat__room"
-        )
+def _hold_start_event(hold: Hold, now: datetime) -> Event:
+    return Event(
+        at=hold.since,
+        kind="hold_start",
+        seat=hold.seat,
+        reader=hold.reader,
+        what=_("holds the seat (%(how)s)") % {"how": _hold_source_words(hold.source)},
     )
-    return events(scans, holds, challenges, now)
+
+
+def _hold_end_event(hold: Hold, now: datetime) -> Event:
+    ended_at, reason = hold_end(hold, now)
+    assert ended_at is not None
+    return Event(
+        at=ended_at,
+        kind="hold_end",
+        seat=hold.seat,
+        reader=hold.reader,
+        what=_("no longer holds the seat: %(why)s") % {"why": _hold_end_words(reason)},
+    )
+
+
+def _challenge_start_event(challenge: Challenge, now: datetime) -> Event:
+    return Event(
+        at=challenge.started_at,
+        kind="challenge_start",
+        seat=challenge.seat,
+        reader=challenge.challenger,
+        what=_("clock started"),
+        details={"deadline": challenge.deadline, "claim_until": challenge.claim_until},
+    )
+
+
+def _challenge_end_event(challenge: Challenge, now: datetime) -> Event:
+    ended_at, status = challenge_end(challenge, now)
+    assert ended_at is not None
+    return Event(
+        at=ended_at,
+        kind="challenge_end",
+        seat=challenge.seat,
+        reader=challenge.ended_by if status != "lapsed" else challenge.challenger,
+        what=_("clock ended: %(how)s") % {"how": _challenge_end_words(status)},
+    )
+
+
+Source = tuple[QuerySet[Any], Callable[[Any, datetime], Event]]
+
+
+class Timeline(Sequence[Event]):
+    """Events from several tables, newest first, read lazily for a Paginator.
+
+    Each source is a query ordered by its own event time (`moment`), newest first. The
+    newest `stop` events overall are among the newest `stop` of each source, so a page
+    reads at most page x page size rows per source, however long the history.
+    """
+
+    def __init__(self, sources: list[Source], now: datetime) -> None:
+        self.sources = sources
+        self.now = now
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = sum(query.count() for query, _build in self.sources)
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else len(self)
+        found = [
+            build(row, self.now)
+            for query, build in self.sources
+            for row in query.order_by("-moment", "-pk")[:stop]
+        ]
+        found.sort(key=Event.sort_key, reverse=True)
+        return found[start:stop]
+
+
+def _sources(
+    scans: QuerySet[ScanRecord],
+    holds: QuerySet[Hold],
+    challenges: QuerySet[Challenge],
+    now: datetime,
+) -> list[Source]:
+    holds = holds.select_related("reader", "seat__room")
+    challenges = challenges.select_related("challenger", "ended_by", "seat__room")
+    # Ended rows, and rows whose time ran out at `now` though not settled yet.
+    ended_holds = holds.filter(Q(ended_at__isnull=False) | Q(closes_at__lte=now))
+    ended_challenges = challenges.exclude(status=Challenge.Status.PENDING, claim_until__gt=now)
+    return [
+        (scans.select_related("reader", "seat__room").annotate(moment=F("at")), _scan_event),
+        (holds.annotate(moment=F("since")), _hold_start_event),
+        (ended_holds.annotate(moment=Coalesce("ended_at", "closes_at")), _hold_end_event),
+        (challenges.annotate(moment=F("started_at")), _challenge_start_event),
+        (
+            ended_challenges.annotate(moment=Coalesce("ended_at", "claim_until")),
+            _challenge_end_event,
+        ),
+    ]
+
+
+def seat_events(seat: Seat, now: datetime) -> Timeline:
+    sources = _sources(
+        ScanRecord.objects.filter(seat=seat),
+        Hold.objects.filter(seat=seat),
+        Challenge.objects.filter(seat=seat),
+        now,
+    )
+    return Timeline(sources, now)
+
+
+def reader_events(reader: Reader, now: datetime) -> Timeline:
+    sources = _sources(
+        ScanRecord.objects.filter(reader=reader),
+        Hold.objects.filter(reader=reader),
+        Challenge.objects.filter(challenger=reader),
+        now,
+    )
+    return Timeline(sources, now)
 
 
 @dataclass

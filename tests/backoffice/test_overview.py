@@ -39,6 +39,7 @@ def test_the_json_follows_changes(as_lin: Client, room, seat, other_seat, alice,
     assert second["seats"][str(seat.pk)] == "held"
     assert second["counts"] == {"free": 1, "held": 1, "challenged": 0, "reserved": 0, "away": 0}
     assert second["at"].startswith("2026-12-01T01:02")
+    assert second["time"].startswith("09:02:")  # the library's zone, for the page
 
 
 def test_the_home_page_lists_rooms_with_counts(as_lin: Client, room, seat, other_seat):

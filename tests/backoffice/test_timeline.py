@@ -4,6 +4,7 @@ every minute, straight from the hold rows."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -164,3 +165,23 @@ def test_a_bad_time_is_explained_not_answered(dispute, as_lin: Client):
     text = page_text(as_lin.get(f"/backoffice/seats/{dispute.pk}/?at=25:99"))
     assert "Give a time like 15:20" in text
     assert "Held by Bob" not in text
+
+
+def test_a_long_history_is_paginated_newest_first(seat, alice, bob, as_lin: Client):
+    # 60 refused claims a minute apart, and one accepted clock in between.
+    for minute in range(60):
+        with contextlib.suppress(Refusal):
+            services.perform(seat, alice, "claim", now=at("08:00") + timedelta(minutes=minute))
+    services.perform(seat, bob, "challenge", now=at("08:30"))
+    clock.travel_to(at("10:00"))
+    pages = [as_lin.get(f"/backoffice/seats/{seat.pk}/", {"page": n}) for n in (1, 2)]
+    first = page_text(pages[0])
+    assert "Page 1 of 2" in first
+    assert "2026-12-01 08:59:00" in first and "2026-12-01 08:00:00" not in first
+    second = page_text(as_lin.get(f"/backoffice/seats/{seat.pk}/", {"page": 2}))
+    assert "Page 2 of 2" in second
+    assert "2026-12-01 08:00:00" in second and "2026-12-01 08:59:00" not in second
+    # 60 scans + bob's scan, his clock's start and its end (lapsed at 09:05): 63 events.
+    rows = [page.content.decode().count('<tr class="event-') for page in pages]
+    assert rows == [50, 13]
+    assert "clock ended: lapsed: nobody claimed in time" in first

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from seatback.core import clock
+from seatback.seats import services
 from tests.backoffice.test_timeline import stage_dispute
 from tests.conftest import at
 from tests.reader.conftest import zh
@@ -56,3 +57,20 @@ def test_a_librarian_settles_a_dispute_from_the_timeline(phones, seat, alice, bo
         phone.page.get_by_role("button", name=zh("Ask"), exact=True).click()
     expect(phone.page.locator(".answer")).to_contain_text("Alice 李 (20230001)")
     phone.shot("who-held-it-at-0955")
+
+
+def test_the_room_overview_refreshes_by_itself(phones, room, seat, other_seat, alice, lin):
+    clock.travel_to(at("09:00"))
+    screen = phones("lin")
+    screen.open(f"/login?next=/backoffice/rooms/{room.pk}/")
+    screen.sign_in(lin)
+    grid_seat = screen.page.locator(f'[data-seat="{seat.pk}"]')
+    expect(grid_seat).to_have_class("seat seat-free")
+    expect(screen.page.locator('[data-count="challenged"]')).to_have_text("0")
+    screen.shot("overview-before")
+
+    services.perform(seat, alice, "challenge", now=clock.now())
+    # Nobody touches the page: within one polling turn (5 s) it shows the running clock.
+    expect(grid_seat).to_have_class("seat seat-challenged", timeout=8000)
+    expect(screen.page.locator('[data-count="challenged"]')).to_have_text("1")
+    screen.shot("overview-after")

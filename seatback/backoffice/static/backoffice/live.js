@@ -18,7 +18,7 @@
           if (seat) seat.className = "seat seat-" + data.seats[id];
         });
         var updated = live.querySelector("[data-updated]");
-        if (updated) updated.textContent = new Date(data.at).toLocaleTimeString("zh-CN", { hour12: false });
+        if (updated) updated.textContent = data.time;
       })
       .catch(function () {})
       .then(function () { window.setTimeout(refresh, every); });
