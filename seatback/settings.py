@@ -5,6 +5,7 @@ A value that does not parse is a startup error naming the variable, never a sile
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -73,6 +74,20 @@ if _base.scheme not in ("http", "https") or not _base.netloc:
     )
 # Behind nginx or another proxy, take the client address from X-Forwarded-For.
 BEHIND_PROXY = envbool("SEATBACK_BEHIND_PROXY", "false")
+# The header the proxy writes the client's address into, and the proxies trusted to write
+# it: the header is read only from a peer inside SEATBACK_TRUSTED_PROXIES (if set), and
+# only when SEATBACK_BEHIND_PROXY is on. The presence checks rely on the address.
+PROXY_HEADER = env("SEATBACK_PROXY_HEADER", "X-Forwarded-For").strip()
+TRUSTED_PROXIES = envlist("SEATBACK_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SEATBACK_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
+if not PROXY_HEADER:
+    raise ImproperlyConfigured("SEATBACK_PROXY_HEADER: must not be empty")
 ALLOWED_HOSTS = envlist("SEATBACK_ALLOWED_HOSTS", "*")
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 if _base.scheme == "https":

@@ -61,6 +61,16 @@ SCHEMA: dict[str, Any] = {
                             "retry_after": {"type": "integer", "minimum": 1},
                             # unknown_seat for a replaced code: an out-of-date label
                             "retired": {"type": "boolean", "const": True},
+                            "missing": {
+                                "type": "array",
+                                "items": {"enum": ["network", "location", "rotating", "gate"]},
+                                "description": "not_present: the presence checks that failed",
+                            },
+                            "reasons": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string"},
+                                "description": "not_present: why each check failed",
+                            },
                         },
                     }
                 },
@@ -290,7 +300,23 @@ SCHEMA: dict[str, Any] = {
                                         "type": "integer",
                                         "minimum": 1,
                                         "description": "step-out only: how long",
-                                    }
+                                    },
+                                    "position": {
+                                        "type": "object",
+                                        "description": "presence `location`: the phone's "
+                                        "WGS-84 position and its accuracy in metres",
+                                        "required": ["latitude", "longitude", "accuracy"],
+                                        "properties": {
+                                            "latitude": {"type": "number"},
+                                            "longitude": {"type": "number"},
+                                            "accuracy": {"type": "number", "minimum": 0},
+                                        },
+                                    },
+                                    "room_code": {
+                                        "type": "string",
+                                        "description": "presence `rotating`: the 6-digit "
+                                        "code on the room's screen",
+                                    },
                                 },
                             }
                         }

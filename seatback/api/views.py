@@ -19,9 +19,10 @@ from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, reader_json, room_json, seat_json
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import Refusal
-from seatback.core.http import client_address, evidence
+from seatback.core.http import client_address
 from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
+from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import ApiToken, Reader
 from seatback.readers.services import bearer_reader, sign_in
 from seatback.seats import services
@@ -157,12 +158,12 @@ def seat_intent(
     request: HttpRequest, code: str, intent: str, *, reader: Reader, now: datetime
 ) -> JsonResponse:
     seat = _seat(code)
-    minutes = _body(request).get("minutes")
+    body = _body(request)
+    minutes = body.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise Refusal("invalid_request", _("minutes must be a whole number."))
-    result = services.perform(
-        seat, reader, intent, now=now, evidence=evidence(request), minutes=minutes
-    )
+    found = presence_evidence(request, body, seat.room_id)
+    result = services.perform(seat, reader, intent, now=now, evidence=found, minutes=minutes)
     return JsonResponse(
         {"outcome": result.outcome, "seat": seat_json(Situation.read(result.seat, reader, now))}
     )

@@ -47,8 +47,8 @@ def old_label_page(request: HttpRequest, code: str, now: datetime) -> HttpRespon
     return render(request, "labels/out_of_date.html", {"old": old}, status=410)
 
 
-@require_GET
 @librarian_required
+@require_GET
 def rooms(request: HttpRequest) -> HttpResponse:
     listing = Room.objects.annotate(
         seat_count=Count("seats", filter=Q(seats__active=True), distinct=True),
@@ -67,8 +67,8 @@ def _chosen(room: Room, data: dict[str, list[str]]) -> list[Seat] | None:
     return codes.in_print_order(seats)
 
 
-@require_GET
 @librarian_required
+@require_GET
 def room(request: HttpRequest, room_id: int) -> HttpResponse:
     target = get_object_or_404(Room, pk=room_id)
     checked = set(request.GET.getlist("seat"))
@@ -91,8 +91,8 @@ def room(request: HttpRequest, room_id: int) -> HttpResponse:
     )
 
 
-@require_GET
 @librarian_required
+@require_GET
 def export(request: HttpRequest, room_id: int) -> HttpResponse:
     """The labels of the chosen seats (none chosen: the room's active seats) as a download."""
     target = get_object_or_404(Room, pk=room_id)
@@ -126,8 +126,8 @@ def export(request: HttpRequest, room_id: int) -> HttpResponse:
     return cast(HttpResponse, response)  # streamed; the access decorators are typed for this
 
 
-@require_http_methods(["GET", "POST"])
 @administrator_required
+@require_http_methods(["GET", "POST"])
 def reissue(request: HttpRequest, room_id: int) -> HttpResponse:
     """Give the chosen seats (none chosen: every seat of the room) new codes, after a
     confirmation: their printed labels stop working at once."""

@@ -95,6 +95,10 @@ class Summary:
     rooms_updated: int = 0
     passwords_set: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    # (what, which): ("created" | "updated" | "room created" | "room updated", a name), for
+    # the back office's dry-run preview.
+    changes: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
 
 
 class _Meter:
@@ -340,8 +344,13 @@ def import_readers(
     fast_hash: bool = False,
     encoding: str = "utf-8",
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> Summary:
-    """Create and update readers from a CSV file (columns READER_COLUMNS); see the module doc."""
+    """Create and update readers from a CSV file (columns READER_COLUMNS); see the module doc.
+
+    With `dry_run`, check everything and count what would change, but write nothing (and
+    hash nothing).
+    """
     name = str(path)
     rows, problems = read_rows(path, READER_COLUMNS, encoding)
     cleaned: list[_ReaderRow] = []
@@ -385,6 +394,7 @@ def import_readers(
             else:
                 reader.password = make_password(None)
             new.append(reader)
+            summary.changes.append(("created", str(reader)))
             continue
         dirty = False
         for attribute, value in (
@@ -404,9 +414,14 @@ def import_readers(
             dirty = True
         if dirty:
             changed.append(reader)
+            summary.changes.append(("updated", str(reader)))
         else:
             summary.unchanged += 1
 
+    if dry_run:
+        summary.created, summary.updated = len(new), len(changed)
+        summary.passwords_set, summary.dry_run = len(to_hash), True
+        return summary
     if to_hash:
         hashes = hash_passwords(
             [password for _reader, password in to_hash], hasher=hasher, progress=progress
@@ -513,13 +528,18 @@ def _clean_seat(line: int, cells: dict[str, str], errors: list[str]) -> _SeatRow
 
 
 def import_seats(
-    path: str | Path, *, encoding: str = "utf-8", progress: Progress | None = None
+    path: str | Path,
+    *,
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> Summary:
     """Create and update rooms and seats from a CSV file (columns SEAT_COLUMNS).
 
     A seat is known by (room, label): an existing one is updated in place and keeps its QR
     code. Rooms are known by name; a missing room is created with the row's floor. A room's
     rows must agree on its floor (empty cells aside); a non-empty floor updates the room.
+    With `dry_run`, count what would change and write nothing.
     """
     name = str(path)
     rows, problems = read_rows(path, SEAT_COLUMNS, encoding)
@@ -561,6 +581,10 @@ def import_seats(
             for room_name in room_names:
                 floor = floors.get(room_name, ("", 0))[0]
                 room = rooms.get(room_name)
+                if room is None and dry_run:
+                    summary.rooms_created += 1
+                    summary.changes.append(("room created", room_name))
+                    continue
                 if room is None:
                     library = library or Library.get()
                     rooms[room_name] = Room.objects.create(
@@ -569,8 +593,10 @@ def import_seats(
                     summary.rooms_created += 1
                 elif floor and room.floor != floor:
                     room.floor = floor
-                    room.save(update_fields=["floor"])
+                    if not dry_run:
+                        room.save(update_fields=["floor"])
                     summary.rooms_updated += 1
+                    summary.changes.append(("room updated", room_name))
             seats = {
                 (seat.room_id, seat.label): seat
                 for seat in Seat.objects.filter(room__in=list(rooms.values()))
@@ -578,8 +604,8 @@ def import_seats(
             new: list[Seat] = []
             changed: list[Seat] = []
             for row in cleaned:
-                room = rooms[row.room]
-                seat = seats.get((room.pk, row.label))
+                room = rooms.get(row.room)  # None: a room this dry run would create
+                seat = seats.get((room.pk, row.label)) if room else None
                 values = {
                     "x": row.x,
                     "y": row.y,
@@ -587,7 +613,10 @@ def import_seats(
                     "reservable": row.reservable,
                 }
                 if seat is None:
-                    new.append(Seat(room=room, label=row.label, **values))
+                    if room is not None:
+                        new.append(Seat(room=room, label=row.label, **values))
+                    summary.created += 1
+                    summary.changes.append(("created", f"{row.room} {row.label}"))
                     continue
                 dirty = False
                 for attribute, value in values.items():
@@ -596,8 +625,12 @@ def import_seats(
                         dirty = True
                 if dirty:
                     changed.append(seat)
+                    summary.changes.append(("updated", f"{row.room} {row.label}"))
                 else:
                     summary.unchanged += 1
+            if dry_run:
+                summary.updated, summary.dry_run = len(changed), True
+                return summary
             for batch in _chunks(new):
                 Seat.objects.bulk_create(batch)
                 meter.advance(len(batch))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +20,13 @@ DEFAULTS: dict[str, Any] = {
     "step_out_minutes": 30,
     "protected_windows": "11:30-13:00,17:30-18:30",
     "opening_hours": "07:00-22:30",
+    # Presence checks (docs/presence.md): which ones a scan must pass, and their settings.
+    "presence": "",
+    "presence_networks": "",
+    "presence_radius_m": 150,
+    "presence_accuracy_m": 100,
+    "rotating_seconds": 60,
+    "gate_hours": 12,
 }
 MINUTE_KEYS = (
     "leave_allowance_minutes",
@@ -27,6 +35,14 @@ MINUTE_KEYS = (
     "step_out_minutes",
 )
 KEYS = tuple(DEFAULTS)
+PRESENCE_CHECKS = ("network", "location", "rotating", "gate")
+# key -> (smallest, largest) for the presence checks' whole numbers
+PRESENCE_NUMBERS = {
+    "presence_radius_m": (10, 100_000),
+    "presence_accuracy_m": (5, 100_000),
+    "rotating_seconds": (10, 3600),
+    "gate_hours": (1, 48),
+}
 MINUTES_IN_A_DAY = 24 * 60
 
 
@@ -83,6 +99,46 @@ def _minutes(key: str, value: Any) -> int:
     return number
 
 
+def _whole_number(key: str, value: Any) -> int:
+    low, high = PRESENCE_NUMBERS[key]
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise PolicyError(key, _("%(value)r is not a whole number") % {"value": value}) from None
+    if not low <= number <= high:
+        raise PolicyError(key, _("must be from %(low)d to %(high)d") % {"low": low, "high": high})
+    return number
+
+
+def parse_checks(key: str, text: str) -> tuple[str, ...]:
+    """`presence`: a comma list of checks, returned in the canonical order."""
+    names = {part.strip().lower() for part in str(text).split(",") if part.strip()}
+    unknown = sorted(names - set(PRESENCE_CHECKS))
+    if unknown:
+        raise PolicyError(
+            key,
+            _("unknown check %(names)s; known checks: %(known)s")
+            % {"names": ", ".join(unknown), "known": ", ".join(PRESENCE_CHECKS)},
+        )
+    return tuple(name for name in PRESENCE_CHECKS if name in names)
+
+
+def parse_networks(
+    key: str, text: str
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`presence_networks`: a comma list of CIDR ranges (IPv4 or IPv6)."""
+    networks = []
+    for part in str(text).split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            message = _("%(value)r is not a network like 10.0.0.0/8 or 2001:db8::/32")
+            raise PolicyError(key, message % {"value": part.strip()}) from None
+    return tuple(networks)
+
+
 def _span_minutes(value: TimeRange) -> float:
     start, end = value
     day = date(2000, 1, 1)
@@ -103,6 +159,12 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
         elif key == "protected_windows":
             ranges = parse_ranges(key, str(value))
             cleaned[key] = ",".join(_format_range(r) for r in ranges)
+        elif key == "presence":
+            cleaned[key] = ",".join(parse_checks(key, value))
+        elif key == "presence_networks":
+            cleaned[key] = ",".join(str(n) for n in parse_networks(key, value))
+        elif key in PRESENCE_NUMBERS:
+            cleaned[key] = _whole_number(key, value)
         else:
             cleaned[key] = _format_range(parse_range(key, str(value)))
     merged = {**DEFAULTS, **(base or {}), **cleaned}
@@ -117,6 +179,12 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
             "leave_allowance_minutes",
             _("is longer than the opening hours %s") % merged["opening_hours"],
         )
+    # The network check with no networks would refuse every scan in the room.
+    if (
+        "network" in parse_checks("presence", merged["presence"])
+        and not str(merged["presence_networks"]).strip()
+    ):
+        raise PolicyError("presence_networks", _("the network check needs at least one network"))
     return cleaned
 
 

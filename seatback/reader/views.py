@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import REFUSALS, Refusal
-from seatback.core.http import evidence
 from seatback.labels.views import old_label_page
 from seatback.library.models import Room, Seat
+from seatback.presence.evidence import presence_evidence
 from seatback.reader.present import ACTION_LABELS, outcome_sentence, refusal_sentence, seat_view
 from seatback.readers.models import Reader
 from seatback.readers.services import sign_in
@@ -136,8 +136,9 @@ def _perform(request: HttpRequest, seat: Seat, now: datetime) -> None:
     intent = request.POST.get("intent", "")
     try:
         ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
+        found = presence_evidence(request, request.POST, seat.room_id)
         result = services.perform(
-            seat, reader, intent, now=now, evidence=evidence(request), minutes=_minutes(request)
+            seat, reader, intent, now=now, evidence=found, minutes=_minutes(request)
         )
     except Refusal as refusal:
         messages.error(request, refusal_sentence(refusal), extra_tags=f"refusal-{refusal.code}")
@@ -173,6 +174,15 @@ def seat_page(request: HttpRequest, code: str) -> HttpResponse:
     now = clock.now()
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
     if seat is None:
+        closed = (
+            Seat.objects.select_related("room")
+            .filter(code=code, active=False)
+            .exclude(inactive_reason="")
+            .first()
+        )
+        if closed is not None:
+            # A seat a librarian closed with a reason: say why (still 404, like the API).
+            return render(request, "reader/seat_closed.html", {"seat": closed}, status=404)
         return old_label_page(request, code, now) or _unknown_seat(request)
     if request.method == "POST":
         here = reverse("reader:seat", args=[seat.code])

@@ -25,6 +25,7 @@ from seatback.core import live
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.library.policy import Policy
+from seatback.presence.checks import Position, assess
 from seatback.readers.models import Reader
 from seatback.seats.models import Challenge, Hold, ScanRecord
 
@@ -39,6 +40,10 @@ class Evidence:
 
     address: str | None = None
     client: str = ""
+    # For the presence checks (docs/presence.md): the phone's position, and the code from
+    # the room's screen.
+    position: Position | None = None
+    room_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -484,6 +489,7 @@ def _record(
     accepted: bool,
     now: datetime,
     evidence: Evidence,
+    checked: dict[str, object] | None = None,
 ) -> None:
     ScanRecord.objects.create(
         seat=seat,
@@ -494,6 +500,7 @@ def _record(
         at=now,
         address=evidence.address,
         client=evidence.client[:300],
+        evidence=checked or {},
     )
 
 
@@ -516,7 +523,19 @@ def perform(
             seat, reader = _lock(seat, reader)
             _settle(seat, reader, now)
             situation = Situation.read(seat, reader, now)
-            refusal = refusal_for(intent, situation, minutes)
+            presence = assess(
+                intent,
+                seat.room,
+                reader,
+                situation.policy.values,
+                address=evidence.address,
+                position=evidence.position,
+                code=evidence.room_code,
+                now=now,
+            )
+            # The rule's own refusal says more (and the seat page shows the state anyway);
+            # only a scan the rule would accept is refused for not being in the room.
+            refusal = refusal_for(intent, situation, minutes) or presence.refusal()
             if refusal is None:
                 outcome = APPLY[intent](situation, minutes)
                 transaction.on_commit(lambda: live.bump(seat.pk))
@@ -528,6 +547,7 @@ def perform(
                 refusal is None,
                 now,
                 evidence,
+                presence.record(),
             )
     except (OperationalError, IntegrityError) as exc:
         # A lock wait ran out, SQLite stayed busy, or (never with locking on) a constraint

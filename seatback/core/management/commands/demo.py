@@ -8,19 +8,34 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 
+from seatback.backoffice.demo import ASK_AT as DISPUTE_ASK_AT
+from seatback.backoffice.demo import stage_dispute
 from seatback.core import clock
 from seatback.core.management.commands.serve import check_database, run_gunicorn
 from seatback.library.models import Library, Room, Seat
+from seatback.presence.services import display_of
 from seatback.readers.models import Reader
 
 # (name, floor, rows, seats per row, reservable, override of the library policy)
 ROOMS: list[tuple[str, str, int, int, bool, dict[str, Any]]] = [
     ("二楼东自习室", "2", 6, 12, False, {}),
-    ("二楼西阅览室", "2", 5, 10, True, {}),
-    ("三楼社科阅览室", "3", 6, 10, False, {"leave_allowance_minutes": 30}),
+    ("二楼西阅览室", "2", 5, 10, True, {"presence": "network", "presence_networks": ""}),
+    (
+        "三楼社科阅览室",
+        "3",
+        6,
+        10,
+        False,
+        {"leave_allowance_minutes": 30, "presence": "rotating", "rotating_seconds": 60},
+    ),
     ("三楼考研自习室", "3", 7, 12, True, {"opening_hours": "06:30-23:00"}),
 ]
+# The `network` room counts scans from this machine and from private networks (a phone on
+# the same Wi-Fi as the demo); docs/presence.md says how to see its refusal.
+DEMO_NETWORKS = "127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1/128,fc00::/7"
+NETWORK_ROOM, ROTATING_ROOM = "二楼西阅览室", "三楼社科阅览室"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["子涵", "欣怡", "浩然", "梓萱", "宇轩", "诗涵", "俊杰", "雨桐", "博文", "佳怡"]
 DEPARTMENTS = ["文学院", "数学与统计学院", "物理与电子科学学院", "法学院", "外国语学院", "商学院"]
@@ -52,6 +67,8 @@ def build_demo() -> dict[str, Any]:
         library.save(update_fields=["name"])
     seats = 0
     for name, floor, rows, columns, reservable, override in ROOMS:
+        if "presence_networks" in override:
+            override = {**override, "presence_networks": DEMO_NETWORKS}
         room, _created = Room.objects.update_or_create(
             name=name, defaults={"library": library, "floor": floor, "policy": override}
         )
@@ -97,6 +114,24 @@ def build_demo() -> dict[str, Any]:
     return {"rooms": len(ROOMS), "seats": seats, "readers": READER_COUNT}
 
 
+def presence_lines(url: str) -> list[str]:
+    """Where to try the presence checks (docs/presence.md)."""
+    lines = []
+    for name, words in (
+        (NETWORK_ROOM, "only scans from this machine or a private network count"),
+        (ROTATING_ROOM, "scans need the code on the room's display"),
+    ):
+        seat = Seat.objects.filter(room__name=name).order_by("label").first()
+        if seat:
+            lines.append(f"  Presence check  {url}/s/{seat.code}  ({seat}: {words})")
+    rotating = Room.objects.filter(name=ROTATING_ROOM).first()
+    if rotating:
+        display = display_of(rotating, clock.now())
+        path = reverse("presence:display", args=[rotating.pk])
+        lines.append(f"  Room display    {url}{path}?key={display.key}  ({rotating.name})")
+    return lines
+
+
 class Command(BaseCommand):
     help = "Build a demo library (idempotent), print how to sign in, and serve it."
     requires_system_checks: list[str] = []
@@ -110,6 +145,7 @@ class Command(BaseCommand):
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
+        dispute = stage_dispute(clock.now())
         seat = (
             Seat.objects.select_related("room")
             .order_by("room__floor", "room__name", "label")
@@ -126,6 +162,12 @@ class Command(BaseCommand):
         ]
         if seat:
             lines.append(f"  A seat's QR     {url}/s/{seat.code}  ({seat})")
+        if dispute:
+            lines.append(
+                f"  Staged dispute  {url}/backoffice/seats/{dispute.seat.pk}/  ({dispute.seat}, "
+                f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
+            )
+        lines.extend(presence_lines(url))
         self.stdout.write("\n".join(lines))
         if no_serve:
             return

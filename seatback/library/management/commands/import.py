@@ -61,6 +61,11 @@ class Command(BaseCommand):
                 help="the file's text encoding (default utf-8; e.g. gb18030 for a file "
                 "saved by Excel as plain 'CSV' on a Chinese Windows)",
             )
+            sub.add_argument(
+                "--dry-run",
+                action="store_true",
+                help="check every row and say what would change, without changing anything",
+            )
 
     def progress(self, line: str) -> None:
         if self.verbosity >= 1:
@@ -82,9 +87,15 @@ class Command(BaseCommand):
                     fast_hash=bool(options.get("fast_hash")),
                     encoding=encoding,
                     progress=self.progress,
+                    dry_run=bool(options.get("dry_run")),
                 )
             else:
-                summary = imports.import_seats(file, encoding=encoding, progress=self.progress)
+                summary = imports.import_seats(
+                    file,
+                    encoding=encoding,
+                    progress=self.progress,
+                    dry_run=bool(options.get("dry_run")),
+                )
         except imports.BadFile as exc:
             raise CommandError(exc.message()) from None
         seconds = time.perf_counter() - started
@@ -111,5 +122,7 @@ class Command(BaseCommand):
                 "rooms_updated": summary.rooms_updated,
                 "seconds": seconds,
             }
+        if summary.dry_run:
+            line += " " + _("(dry run: nothing was changed)")
         if self.verbosity >= 1:
             self.stdout.write(line)

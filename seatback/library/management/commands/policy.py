@@ -115,6 +115,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{'*' if marked else ' '} {key:<{width}}{shown:<24} {sources[source]}"
             )
+        if (
+            room is not None
+            and room.latitude is None
+            and "location" in str(room.effective_policy().values["presence"])
+        ):
+            self.stdout.write(
+                _("Warning: this room has no coordinates, so its location check passes anyone.")
+            )
         if room is None:
             rooms = list(Room.objects.exclude(policy={}).order_by("name"))
             if rooms:

@@ -1,0 +1,126 @@
+"""The room display (/display/rooms/<id>?key=…), its code poll, and /here (a phone's proof).
+
+The display needs the room's display key: an open endpoint could be polled from bed and
+the rotating check would stop nobody. The poll is rate-limited per room, wrong keys per
+address.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from seatback.core import clock, ratelimit
+from seatback.core.errors import Refusal
+from seatback.core.http import client_address
+from seatback.library.models import Room
+from seatback.presence.checks import check_rotating, normalise_code
+from seatback.presence.evidence import SESSION_KEY
+from seatback.presence.services import ShownCode, room_for_key, shown_code
+
+# A display polls about once a window and after each failure; a few displays in one room
+# stay far below this, a key leaked to many phones does not.
+DISPLAY_POLLS_PER_MINUTE = 60
+WRONG_KEYS_PER_MINUTE = 20
+
+
+def qr_svg(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return str(image.to_string(encoding="unicode"))
+
+
+def _room(request: HttpRequest, room_id: int) -> Room:
+    room = room_for_key(room_id, request.GET.get("key", ""))
+    if room is None:
+        ratelimit.hit("display-key", f"a{client_address(request)}", WRONG_KEYS_PER_MINUTE)
+        raise Http404
+    return room
+
+
+def _code_json(shown: ShownCode) -> dict[str, object]:
+    now = clock.now()
+    return {
+        "code": shown.code,
+        "url": shown.here_url,
+        "qr": qr_svg(shown.here_url),
+        "changes_at": shown.changes_at.isoformat(),
+        "valid_until": shown.valid_until.isoformat(),
+        "seconds": shown.seconds,
+        "server_time": now.isoformat(),
+    }
+
+
+@require_GET
+def display(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = _room(request, room_id)
+    shown = shown_code(room, clock.now())
+    key = request.GET.get("key", "")
+    poll = reverse("presence:display-code", args=[room.pk]) + "?" + urlencode({"key": key})
+    response = render(
+        request,
+        "presence/display.html",
+        {"room": room, "shown": _code_json(shown), "poll": poll},
+    )
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the key is in the URL
+    return response
+
+
+@require_GET
+def display_code(request: HttpRequest, room_id: int) -> HttpResponse:
+    try:
+        room = _room(request, room_id)
+        ratelimit.hit("display", f"room{room.pk}", DISPLAY_POLLS_PER_MINUTE)
+    except Http404:
+        return JsonResponse({"error": Refusal("not_found").as_dict()}, status=404)
+    except Refusal as refusal:
+        response = JsonResponse({"error": refusal.as_dict()}, status=refusal.status)
+        response["Retry-After"] = str(refusal.retry_after or 1)
+        return response
+    response = JsonResponse(_code_json(shown_code(room, clock.now())))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def here(request: HttpRequest, room_id: int) -> HttpResponse:
+    """What a phone opens by scanning the QR code on the room's screen.
+
+    A signed-in reader's session keeps the code for this room; their next seat scans in
+    the room send it, and it is checked again then, so it counts only while it is current
+    (at most two windows after it was first shown).
+    """
+    room = get_object_or_404(Room, pk=room_id, active=True)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("reader:login"))
+    now = clock.now()
+    seconds = int(room.effective_policy().values["rotating_seconds"])
+    code = normalise_code(request.GET.get("c", ""))
+    verdict = check_rotating(code, room.pk, seconds, now)
+    valid_until = None
+    if verdict.ok:
+        codes = dict(request.session.get(SESSION_KEY, {}))
+        codes[str(room.pk)] = code
+        request.session[SESSION_KEY] = codes
+        shown_at = shown_code(room, now)
+        valid_until = shown_at.valid_until if verdict.detail["age"] == 0 else shown_at.changes_at
+    return render(
+        request,
+        "presence/here.html",
+        {
+            "room": room,
+            "ok": verdict.ok,
+            "valid_until": valid_until,
+            "now": now,
+            "title": _("In the room") if verdict.ok else _("Code expired"),
+        },
+        status=200 if verdict.ok else 400,
+    )
