@@ -56,7 +56,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
     return render(request, "labels/rooms.html", {"rooms": listing})
 
 
-def _chosen(request: HttpRequest, room: Room, data: dict[str, list[str]]) -> list[Seat] | None:
+def _chosen(room: Room, data: dict[str, list[str]]) -> list[Seat] | None:
     """The seats named by `seat` ids (all of them seats of `room`), or None if any is not."""
     ids = data.get("seat", [])
     if not all(value.isascii() and value.isdigit() and len(value) < 12 for value in ids):
@@ -99,7 +99,7 @@ def export(request: HttpRequest, room_id: int) -> HttpResponse:
     format = request.GET.get("format", "pdf")
     if format not in FORMATS:
         return HttpResponseBadRequest(_("Unknown format."))
-    seats = _chosen(request, target, dict(request.GET.lists()))
+    seats = _chosen(target, dict(request.GET.lists()))
     if seats is None:
         return HttpResponseBadRequest(_("Choose seats of this room."))
     if not seats:
@@ -133,15 +133,18 @@ def reissue(request: HttpRequest, room_id: int) -> HttpResponse:
     confirmation: their printed labels stop working at once."""
     target = get_object_or_404(Room, pk=room_id)
     data = dict((request.POST if request.method == "POST" else request.GET).lists())
-    seats = _chosen(request, target, data)
+    seats = _chosen(target, data)
     if seats is None:
         return HttpResponseBadRequest(_("Choose seats of this room."))
     whole_room = not seats
     if whole_room:
         seats = codes.in_print_order(target.seats.select_related("room__library"))
+    if not seats:
+        messages.error(request, _("This room has no seats."))
+        return redirect("labels:room", room_id=target.pk)
     error = ""
     if request.method == "POST":
-        if request.POST.get("confirm") == "yes" and seats:
+        if request.POST.get("confirm") == "yes":
             changed = services.reissue(seats, now=clock.now(), actor=staff(request))
             messages.success(
                 request,

@@ -19,7 +19,7 @@ from PIL import Image
 from seatback.audit.models import AuditEntry
 from seatback.labels import services
 from seatback.labels.models import RetiredCode
-from seatback.library.models import Room, Seat
+from seatback.library.models import Library, Room, Seat
 from seatback.readers.models import Reader
 from tests.conftest import make_reader
 from tests.labels.conftest import decode, pdf_pages, seat_url
@@ -190,3 +190,19 @@ def test_an_administrator_gives_a_whole_room_new_codes(
     assert not set(before.values()) & set(after.values())
     assert RetiredCode.objects.count() == 30
     assert AuditEntry.objects.filter(action="seat.reissue_code").count() == 30
+
+
+def test_a_room_without_seats_has_nothing_to_print_or_reissue(
+    library: Library, admin: Reader, phone: Callable[..., Client]
+) -> None:
+    empty = Room.objects.create(library=library, name="空教室")
+    client = phone(admin)
+
+    export = client.get(reverse("labels:export", args=[empty.pk]), {"format": "pdf"})
+    assert export.status_code == 302
+    assert export["Location"] == reverse("labels:room", args=[empty.pk])
+    page = client.get(export["Location"]).content.decode()
+    assert "This room has no seats to print." in page
+    reissue = client.post(reverse("labels:reissue", args=[empty.pk]), {"confirm": "yes"})
+    assert reissue.status_code == 302
+    assert not AuditEntry.objects.exists()

@@ -107,3 +107,18 @@ def test_error_correction_is_q(base_url: str, version: int) -> None:
     # Q restores up to a quarter of the code: a scratched sticker still scans.
     matrix = sheets.qr_matrix(f"{base_url}/s/{'x' * 20}")
     assert len(matrix) == 17 + 4 * version
+
+
+def test_an_svg_label_carries_the_same_text(big_room: Room) -> None:
+    seat = big_room.seats.get(label="H-7")
+    svg = sheets.svg_label(sheets.layout(seat, 70, 37, sheets.register_font(None)))
+
+    for shown in (
+        big_room.library.name,
+        "一楼大阅览室",
+        "H-7",
+        "25分钟",
+        "in 25 min,",
+        seat.code,
+    ):
+        assert shown in svg
