@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", include("seatback.api.urls")),
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.presence.urls")),
+    path("reserve/", include("seatback.reservations.urls")),
     path("", include("seatback.reader.urls")),
 ]
