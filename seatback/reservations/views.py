@@ -95,12 +95,15 @@ def _grid(seats: list[Seat], taken: set[int]) -> list[dict[str, Any]]:
     if not seats:
         return []
     xs, ys = [s.x for s in seats], [s.y for s in seats]
-    width, height = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+
+    def place(value: float, low: float, high: float) -> float:
+        return 50.0 if high == low else round(10 + 80 * (value - low) / (high - low), 2)
+
     return [
         {
             "seat": s,
-            "left": round(4 + 86 * (s.x - min(xs)) / width, 2),
-            "top": round(4 + 86 * (s.y - min(ys)) / height, 2),
+            "left": place(s.x, min(xs), max(xs)),
+            "top": place(s.y, min(ys), max(ys)),
             "free": s.pk not in taken,
         }
         for s in seats
