@@ -113,6 +113,9 @@ def tomorrow_slot() -> tuple[str, str]:
 def rush(
     base: str, seat_ids: list[int], tokens: list[str], args: argparse.Namespace
 ) -> tuple[float, list[float], Counter[str], Counter[str]]:
+    """Each client thread serves its share of the readers in their arrival order, from its
+    own queue (retries go back into it at their Retry-After): no lock between threads but
+    the one around the tallies."""
     import requests
 
     start, end = tomorrow_slot()
@@ -122,41 +125,25 @@ def rush(
     picker.shuffle(order)
     spacing = args.seconds / max(1, len(tokens))
     t0 = time.perf_counter() + 0.5
-    # (due time, sequence, reader index, attempt)
-    jobs: list[tuple[float, int, int, int]] = [
-        (t0 + n * spacing, n, reader, 1) for n, reader in enumerate(order)
-    ]
-    heapq.heapify(jobs)
-    lock = threading.Condition()
-    sequence = len(jobs)
-    in_flight = 0
+    shares: list[list[tuple[float, int, int, int]]] = [[] for _ in range(args.threads)]
+    for n, reader in enumerate(order):
+        shares[n % args.threads].append((t0 + n * spacing, n, reader, 1))
+    lock = threading.Lock()
     latencies: list[float] = []
     answers: Counter[str] = Counter()
     outcome: Counter[str] = Counter()
 
-    def choose() -> int:
-        return picker.choice(hot if picker.random() < 0.5 else seat_ids)
-
-    def client() -> None:
-        nonlocal sequence, in_flight
+    def client(jobs: list[tuple[float, int, int, int]], seed: int) -> None:
+        mine = random.Random(seed)  # noqa: S311
         session = requests.Session()
-        while True:
-            with lock:
-                while True:
-                    if not jobs:
-                        if in_flight == 0:
-                            lock.notify_all()
-                            session.close()
-                            return
-                        lock.wait(0.05)
-                        continue
-                    due = jobs[0][0] - time.perf_counter()
-                    if due <= 0:
-                        _due, _seq, reader, attempt = heapq.heappop(jobs)
-                        seat = choose()
-                        in_flight += 1
-                        break
-                    lock.wait(min(due, 0.05))
+        sequence = len(tokens) * 10 + seed
+        heapq.heapify(jobs)
+        while jobs:
+            due, _seq, reader, attempt = heapq.heappop(jobs)
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            seat = mine.choice(hot if mine.random() < 0.5 else seat_ids)
             started = time.perf_counter()
             try:
                 response = session.post(
@@ -175,22 +162,22 @@ def rush(
             except requests.RequestException as exc:
                 status, code, retry_after = 0, f"client error {type(exc).__name__}", 1.0
             seconds = time.perf_counter() - started
+            again = code in ("seat_unavailable", "busy") and attempt < args.attempts
+            if again:
+                sequence += args.threads
+                later = time.perf_counter() + (retry_after if code == "busy" else 0.0)
+                heapq.heappush(jobs, (later, sequence, reader, attempt + 1))
             with lock:
-                in_flight -= 1
                 latencies.append(seconds)
                 answers[f"{status} {code}"] += 1
-                again = code in ("seat_unavailable", "busy") and attempt < args.attempts
-                if again:
-                    wait = retry_after if code == "busy" else 0.0
-                    sequence += 1
-                    heapq.heappush(
-                        jobs, (time.perf_counter() + wait, sequence, reader, attempt + 1)
-                    )
-                else:
+                if not again:
                     outcome["booked" if status == 201 else f"gave up after {code}"] += 1
-                lock.notify_all()
+        session.close()
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(args.threads)]
+    threads = [
+        threading.Thread(target=client, args=(share, i), daemon=True)
+        for i, share in enumerate(shares)
+    ]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
