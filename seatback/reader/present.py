@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from seatback.core.errors import Refusal
+from seatback.reservations.notes import seat_notes
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.services import Situation, local_time, refusal_for
 
@@ -314,6 +315,7 @@ def seat_view(s: Situation) -> SeatView:
         view.notes.append(ban)
     elif note := _why_not_challenge(s, actions):
         view.notes.append(note)
+    view.notes.extend(seat_notes(s))
     view.news = _news(s) or _lost_hold_news(s)
     view.countdown = _countdown(s)
     view.changes_at = _changes_at(s)

@@ -12,7 +12,7 @@ from seatback.api.views import _body, api
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
-from seatback.reservations import services
+from seatback.reservations import admission, services
 from seatback.reservations.models import Reservation
 from seatback.reservations.present import reservation_json
 
@@ -41,7 +41,12 @@ def reservations(request: HttpRequest, *, reader: Reader, now: datetime) -> Json
     seat = Seat.objects.select_related("room__library").filter(pk=seat_id, active=True).first()
     if seat is None:
         raise Refusal("unknown_seat", _("There is no seat with that id."))
-    reservation = services.reserve(seat, reader, start, end, now=now)
+    # A seat already taken is answered before queueing for admission: in a rush most are.
+    taken = services.seat_taken(seat, start, end, now)
+    if taken is not None:
+        raise taken
+    with admission.bookings.enter():
+        reservation = services.reserve(seat, reader, start, end, now=now)
     reservation.seat = seat
     return JsonResponse(reservation_json(reservation, now), status=201)
 

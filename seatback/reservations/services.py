@@ -256,7 +256,7 @@ def _booking_refusal(
     return None
 
 
-def _seat_taken(seat: Seat, start: datetime, end: datetime, now: datetime) -> Refusal | None:
+def seat_taken(seat: Seat, start: datetime, end: datetime, now: datetime) -> Refusal | None:
     if not seat.reservable:
         return Refusal("not_reservable")
     if Reservation.objects.filter(live_q(now), seat=seat, start__lt=end, end__gt=start).exists():
@@ -272,7 +272,7 @@ def reserve(
     # First without any lock: in a rush most requests are for seats already taken, and
     # they are answered at once instead of queueing for the seat's lock. Bookings only
     # ever disappear by cancellation or a passed deadline, so "taken" read now is true now.
-    early = _seat_taken(seat, start, end, now)
+    early = seat_taken(seat, start, end, now)
     if early is not None:
         raise early
     try:

@@ -174,3 +174,27 @@ def test_a_banned_reader_is_refused_with_403(alice: Reader, bookable: Seat) -> N
     assert (response.status_code, error_of(response)["code"]) == (403, "banned")
     me = bearer(alice).get("/api/v1/me").json()
     assert me["ban"] is not None
+
+
+def test_beyond_the_booking_queue_the_answer_is_a_quick_503_busy(
+    alice: Reader, bookable: Seat, settings: Any
+) -> None:
+    """With every admission slot taken, a booking waits at most the queue wait, then is
+    told busy with Retry-After; nothing is written. Then it goes through."""
+    import time
+
+    from seatback.reservations import admission
+
+    settings.BOOKING_CONCURRENCY = 1
+    settings.BOOKING_QUEUE = 1
+    settings.BOOKING_QUEUE_WAIT_SECONDS = 0.2
+    at_clock(evening("20:00"))
+    with admission.bookings.enter():  # another booking is being written
+        started = time.monotonic()
+        response = post(bearer(alice), bookable, "09:00", "10:00")
+        waited = time.monotonic() - started
+    assert (response.status_code, error_of(response)["code"]) == (503, "busy")
+    assert response["Retry-After"] == "1"
+    assert waited < 2
+    assert not Reservation.objects.exists()
+    assert post(bearer(alice), bookable, "09:00", "10:00").status_code == 201

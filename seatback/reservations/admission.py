@@ -1,0 +1,62 @@
+"""Admission for bookings in a rush: a few at a time per server process, a short queue, and
+an immediate, honest `busy` (503, Retry-After) for everyone beyond it.
+
+When a day's seats open, thousands of phones ask at once. A booking is a short write, and
+the database takes one write per seat at a time (SQLite: one at a time in all), so letting
+every request wait would only turn a rush into timeouts. Requests past the queue are told
+at once to try again in a few seconds, which costs the server almost nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from seatback.core.errors import Refusal
+
+
+def _setting(name: str, env: str, default: int) -> int:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = int(os.environ.get(env, default))
+    return max(1, int(value))
+
+
+class Admission:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._waiting = 0
+        self._free = threading.Condition(self._lock)
+
+    @contextmanager
+    def enter(self) -> Iterator[None]:
+        limit = _setting("BOOKING_CONCURRENCY", "SEATBACK_BOOKING_CONCURRENCY", 4)
+        queue = _setting("BOOKING_QUEUE", "SEATBACK_BOOKING_QUEUE", 64)
+        wait = float(getattr(settings, "BOOKING_QUEUE_WAIT_SECONDS", 2.0))
+        with self._lock:
+            if self._running >= limit and self._waiting >= queue:
+                # Roughly how long the queue ahead takes to clear, at least a second.
+                raise Refusal("busy", retry_after=max(1, math.ceil(queue / (limit * 25))))
+            self._waiting += 1
+            try:
+                admitted = self._free.wait_for(lambda: self._running < limit, timeout=wait)
+            finally:
+                self._waiting -= 1
+            if not admitted:
+                raise Refusal("busy", retry_after=1)
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                self._free.notify()
+
+
+bookings = Admission()
