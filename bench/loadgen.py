@@ -189,7 +189,20 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         tasks = []
 
         async def scheduled(index: int, due: float) -> None:
-            conn = await free.get()
+            nonlocal done
+            # A request still waiting for a connection `timeout` s after it was due is
+            # given up and counted (never sent): the run stays bounded in time.
+            try:
+                conn = await asyncio.wait_for(
+                    free.get(), max(0.0, due + timeout - time.perf_counter())
+                )
+            except TimeoutError:
+                end = time.perf_counter()
+                results.append(
+                    [index, 0, "client gave up (queued)", (end - due) * 1000, end - started]
+                )
+                done += 1
+                return
             try:
                 await one(conn, index, due)
             finally:

@@ -10,7 +10,8 @@ database, loads a library of 2,000 seats in 10 rooms and 20,000 readers with bea
 then runs the scenarios from a separate load-generator process (bench/loadgen.py: asyncio,
 raw keep-alive sockets) over loopback, each bounded in requests and seconds:
 
-  contention   500 readers challenge the same 20 seats at once (3 rounds, fresh seats)
+  contention   500 readers challenge the same 20 seats at once (--contention-rounds
+               rounds, default 2, each on fresh seats)
   scan-open    the scan mix at a fixed rate (--rate, default 300/s): latency under load
   scan-closed  the scan mix as fast as --scan-connections connections go: throughput
   reads        500 seat pages (GET /seats/{code}) and 100 room screens (GET /rooms,
@@ -535,9 +536,28 @@ def floor_for(
                 ctx.lib.digests[reader],
             ]
         )
-    reset_scans(ctx.lib)
-    say(f"    floor: replaying {len(jobs)} scans' SQL directly over {connections} connections")
-    out = floor.replay(ctx.database(), ctx.capture, jobs, connections)
+    # A short run answers few scans; the floor repeats them (from a fresh start each time,
+    # untimed) until it has timed at least --floor-scans.
+    reps = max(1, min(20, -(-ctx.args.floor_scans // max(1, len(jobs)))))
+    say(
+        f"    floor: replaying {len(jobs)} scans' SQL directly x {reps},"
+        f" over {connections} connections"
+    )
+    parts = []
+    for _ in range(reps):
+        reset_scans(ctx.lib)
+        parts.append(floor.replay(ctx.database(), ctx.capture, jobs, connections))
+    out = dict(parts[0])
+    out["latencies"] = sorted(x for part in parts for x in part["latencies"])
+    out["scans"] = len(out["latencies"])
+    out["elapsed"] = sum(part["elapsed"] for part in parts)
+    out["wall"] = sum(part["wall"] for part in parts)
+    out["client_cpu"] = sum(part["client_cpu"] for part in parts)
+    out["throughput"] = out["scans"] / out["elapsed"] if out["elapsed"] else 0.0
+    errors: Counter[str] = Counter()
+    for part in parts:
+        errors.update(part["errors"])
+    out["errors"], out["repetitions"] = dict(errors), reps
     ms = out.pop("latencies")
     out.update(
         throughput=round(out["throughput"], 1),
@@ -552,7 +572,7 @@ def floor_for(
 
 
 def contention(ctx: Context) -> dict[str, Any]:
-    rounds, per_round, seats_n = 3, 500, 20
+    rounds, per_round, seats_n = ctx.args.contention_rounds, 500, 20
     rows: list[list[Any]] = []
     merged: dict[str, Any] = {}
     per_round_accepted = []
@@ -611,7 +631,7 @@ def scan_open(ctx: Context) -> dict[str, Any]:
             "rate": rate,
             "connections": ctx.args.open_connections,
             "duration": ctx.seconds,
-            "timeout": 30,
+            "timeout": 10,
             "tokens": ctx.lib.tokens,
             "parse": True,
             "requests": scan_requests(ctx, plan),
@@ -709,24 +729,38 @@ class Probe(threading.Thread):
                     self.call(conn, "POST", f"/api/v1/seats/{code}/withdraw", token)
                     continue
                 changed_at = time.perf_counter()
-                seen: dict[str, float] = {}
+                # For each read: how long after the scan was answered a read was still
+                # sent that did not show it (0: the next read showed it).
+                stale: dict[str, float] = {"seat": 0.0, "room_seats": 0.0, "rooms": 0.0}
+                seen: set[str] = set()
                 while len(seen) < 3 and time.perf_counter() - changed_at < 10:
-                    if "seat" not in seen:
-                        _s, b = self.call(conn, "GET", f"/api/v1/seats/{code}", token)
-                        if b and b.get("state") == "challenged":
-                            seen["seat"] = time.perf_counter() - changed_at
-                    if "room_seats" not in seen:
-                        _s, b = self.call(conn, "GET", f"/api/v1/rooms/{room_id}/seats", token)
-                        if b and any(s["id"] == seat_id and s["state"] == "challenged" for s in b):
-                            seen["room_seats"] = time.perf_counter() - changed_at
-                    if "rooms" not in seen:
-                        _s, b = self.call(conn, "GET", "/api/v1/rooms", token)
-                        if b and any(
-                            r["id"] == room_id and r["counts"]["challenged"] >= 1 for r in b
-                        ):
-                            seen["rooms"] = time.perf_counter() - changed_at
+                    for kind in stale.keys() - seen:
+                        sent = time.perf_counter()
+                        if kind == "seat":
+                            _s, b = self.call(conn, "GET", f"/api/v1/seats/{code}", token)
+                            shows = bool(b and b.get("state") == "challenged")
+                        elif kind == "room_seats":
+                            path = f"/api/v1/rooms/{room_id}/seats"
+                            _s, b = self.call(conn, "GET", path, token)
+                            shows = bool(
+                                b
+                                and any(
+                                    s["id"] == seat_id and s["state"] == "challenged" for s in b
+                                )
+                            )
+                        else:
+                            _s, b = self.call(conn, "GET", "/api/v1/rooms", token)
+                            shows = bool(
+                                b
+                                and any(r["id"] == room_id and r["counts"]["challenged"] for r in b)
+                            )
+                        if shows:
+                            seen.add(kind)
+                        else:
+                            stale[kind] = sent - changed_at
                     time.sleep(0.05)
-                self.delays.append({k: round(v * 1000, 1) for k, v in seen.items()})
+                seen_all = {k: v for k, v in stale.items() if k in seen}
+                self.delays.append({k: round(v * 1000, 1) for k, v in seen_all.items()})
                 self.call(conn, "POST", f"/api/v1/seats/{code}/withdraw", token)
             except (OSError, ValueError, http.client.HTTPException) as exc:
                 self.errors[type(exc).__name__] += 1
@@ -1041,6 +1075,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scan-connections", type=int, default=32)
     parser.add_argument("--read-connections", type=int, default=32)
     parser.add_argument("--max-scans", type=int, default=40000)
+    parser.add_argument("--contention-rounds", type=int, default=2)
     parser.add_argument("--pg-workers", type=int, default=3)
     parser.add_argument("--sqlite-workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=16, help="threads per worker")
@@ -1049,11 +1084,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--floor-scans", type=int, default=3000, help="at least this many")
     parser.add_argument("--out", help="JSON file (default bench/results/<time>-<db>.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds = min(args.seconds, 8)
+        args.contention_rounds = 1
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
