@@ -28,7 +28,7 @@ from seatback.readers.services import bearer_reader, sign_in
 from seatback.reservations.present import me_extra
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
-from seatback.seats.selectors import reader_now, room_counts, seat_states
+from seatback.seats.selectors import reader_now, room_counts_shared, room_seat_map
 from seatback.seats.services import Situation
 
 View = Callable[..., HttpResponse]
@@ -215,7 +215,7 @@ def me(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonResponse:
 @api("GET")
 def rooms(request: HttpRequest, *, reader: Reader, now: datetime) -> JsonResponse:
     all_rooms = list(Room.objects.select_related("library").filter(active=True))
-    counts = room_counts(all_rooms, now)
+    counts = room_counts_shared(all_rooms, now)
     return JsonResponse([room_json(room, counts[room.pk], now) for room in all_rooms], safe=False)
 
 
@@ -226,20 +226,4 @@ def room_seats(
     room = Room.objects.select_related("library").filter(pk=room_id, active=True).first()
     if room is None:
         raise Refusal("not_found")
-    states = seat_states([room], now)
-    seats = room.seats.filter(active=True).order_by("label")
-    return JsonResponse(
-        [
-            {
-                "id": seat.pk,
-                "label": seat.label,
-                "x": seat.x,
-                "y": seat.y,
-                "features": seat.features,
-                "reservable": seat.reservable,
-                "state": states[seat.pk],
-            }
-            for seat in seats
-        ],
-        safe=False,
-    )
+    return JsonResponse(room_seat_map(room, now), safe=False)

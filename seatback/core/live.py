@@ -15,6 +15,10 @@ TOKEN_TTL = 24 * 3600
 log = logging.getLogger(__name__)
 
 
+# Bumped with every seat: reads over many seats (room counts, seat maps) cache by it.
+LIBRARY_KEY = "seats-v"
+
+
 def _key(seat_id: int) -> str:
     return f"seat-v:{seat_id}"
 
@@ -23,16 +27,26 @@ def bump(seat_id: int) -> None:
     """Called after a seat's change has committed: a cache outage must not turn a done
     scan into an error; watchers then see the change at their next full load."""
     try:
-        cache.set(_key(seat_id), secrets.token_hex(6), timeout=TOKEN_TTL)
+        value = secrets.token_hex(6)
+        cache.set_many({_key(seat_id): value, LIBRARY_KEY: value}, timeout=TOKEN_TTL)
     except Exception:  # redis.ConnectionError and kin; the cache is advisory here
         log.warning("could not publish a change of seat %s", seat_id, exc_info=True)
 
 
 def token(seat_id: int) -> str:
-    value = cache.get(_key(seat_id))
+    return _token(_key(seat_id))
+
+
+def library_token() -> str:
+    """Changes whenever any seat changes (a scan committed)."""
+    return _token(LIBRARY_KEY)
+
+
+def _token(key: str) -> str:
+    value = cache.get(key)
     if value is None:
         # An evicted or never-set token gets a fresh value: a watcher reloads once, harmless.
         value = secrets.token_hex(6)
-        if not cache.add(_key(seat_id), value, timeout=TOKEN_TTL):
-            value = cache.get(_key(seat_id), value)
+        if not cache.add(key, value, timeout=TOKEN_TTL):
+            value = cache.get(key, value)
     return str(value)

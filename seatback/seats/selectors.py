@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Any, TypeVar
 
+from django.core.cache import cache
+
+from seatback.core import live
 from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader
 from seatback.reservations.selectors import reserved_seat_ids
 from seatback.seats.models import Challenge, Hold
 
 STATES = ("free", "held", "challenged", "reserved", "away")
+T = TypeVar("T")
 
 
 def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str]]:
@@ -72,3 +78,45 @@ def reader_now(reader: Reader, now: datetime) -> tuple[Hold | None, Challenge | 
         .first()
     )
     return hold, challenge
+
+
+def shared_read(name: str, now: datetime, compute: Callable[[], T]) -> T:
+    """compute(), shared through the cache by every request in the same second of seatback's
+    clock while no seat changes: a committed scan shows at the next read (it changes
+    live.library_token), anything that happens by time alone (a clock running out, a room
+    closing, a change made outside a scan) within a second."""
+    key = f"read:{name}:{live.library_token()}:{int(now.timestamp())}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=5)
+    return value  # type: ignore[no-any-return]
+
+
+def room_counts_shared(rooms: Iterable[Room], now: datetime) -> dict[int, dict[str, int]]:
+    """room_counts, shared by the room screens polling it (see shared_read)."""
+    rooms = list(rooms)
+    ids = hashlib.sha256(",".join(str(room.pk) for room in rooms).encode()).hexdigest()[:16]
+    return shared_read(f"counts:{ids}", now, lambda: room_counts(rooms, now))
+
+
+def room_seat_map(room: Room, now: datetime) -> list[dict[str, Any]]:
+    """The active seats of a room with their states, as the API lists them; shared by the
+    room screens polling it (see shared_read)."""
+
+    def compute() -> list[dict[str, Any]]:
+        states = seat_states([room], now)
+        return [
+            {
+                "id": seat.pk,
+                "label": seat.label,
+                "x": seat.x,
+                "y": seat.y,
+                "features": seat.features,
+                "reservable": seat.reservable,
+                "state": states[seat.pk],
+            }
+            for seat in room.seats.filter(active=True).order_by("label")
+        ]
+
+    return shared_read(f"seat-map:{room.pk}", now, compute)

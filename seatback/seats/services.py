@@ -88,16 +88,35 @@ class Situation:
             .values_list("ended_at", flat=True)
             .first()
         )
-        mine = reader is not None and reader.pk is not None
+        reader_id = reader.pk if reader is not None else None
+        mine = reader_id is not None
+        # The seat's and the reader's pending clock in one query, and their holds in one:
+        # the constraints allow at most one of each, so no ordering is needed.
+        if mine:
+            pendings = list(
+                pending.filter(Q(seat=seat) | Q(challenger_id=reader_id)).select_related(
+                    "challenger"
+                )
+            )
+            holds = list(
+                current.filter(Q(seat=seat) | Q(reader_id=reader_id)).select_related("reader")
+            )
+        else:
+            pendings = list(pending.filter(seat=seat).select_related("challenger"))
+            holds = list(current.filter(seat=seat).select_related("reader"))
         return cls(
             seat=seat,
             reader=reader,
             now=now,
             policy=seat.room.effective_policy(),
-            challenge=pending.filter(seat=seat).select_related("challenger").first(),
-            hold=current.filter(seat=seat).select_related("reader").first(),
-            reader_challenge=pending.filter(challenger=reader).first() if mine else None,
-            reader_hold=current.filter(reader=reader).first() if mine else None,
+            challenge=next((c for c in pendings if c.seat_id == seat.pk), None),
+            hold=next((h for h in holds if h.seat_id == seat.pk), None),
+            reader_challenge=(
+                next((c for c in pendings if c.challenger_id == reader_id), None) if mine else None
+            ),
+            reader_hold=next((h for h in holds if h.reader_id == reader_id), None)
+            if mine
+            else None,
             last_return_at=last_return,
             my_last_challenge=(
                 Challenge.objects.filter(seat=seat, challenger=reader)

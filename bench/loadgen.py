@@ -1,0 +1,240 @@
+"""The load generator: a separate process that fires HTTP/1.1 requests over loopback.
+
+    python -m bench.loadgen PLAN.json RESULT.json
+
+Run by bench/suite.py, not by hand. asyncio with raw sockets and keep-alive connections:
+no HTTP library in the hot path, so one process drives thousands of requests a second and
+reports its own CPU time (the suite flags a run whose generator was near one core).
+
+The plan (JSON) says:
+  host, port; mode: "closed" (each connection sends its next request as soon as the last
+  answer came), "open" (request i is due at start + i / rate, whatever the server does;
+  latency is counted from when it was due, so a slow server cannot hide its queue), or
+  "burst" (every connection opened first, then all send their one request at once);
+  connections; rate (open); duration (s, the bound on sending); max_requests;
+  timeout (s per request); tokens: bearer tokens; requests: [method, path, token index]
+  (closed mode cycles through them); parse: whether to read "outcome"/"error.code" from
+  JSON answers (scans) or only the status (reads).
+The result: elapsed seconds, client CPU seconds, and per request [index, status, label,
+latency ms, finished at s], status 0 for a request with no answer (label says why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+
+class Connection:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.reconnects = 0
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def request(self, raw: bytes) -> tuple[int, bytes]:
+        """Send one request, read one answer; reconnect once if an idle keep-alive
+        connection was closed by the server before it read the request (nothing came)."""
+        for attempt in (0, 1):
+            if self.writer is None:
+                await self.open()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(raw)
+            try:
+                head = await self.reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionResetError) as exc:
+                partial = getattr(exc, "partial", b"")
+                self.close()
+                if attempt == 0 and not partial:
+                    self.reconnects += 1
+                    continue
+                raise
+            return await self._rest(head)
+        raise ConnectionError("closed twice")
+
+    async def _rest(self, head: bytes) -> tuple[int, bytes]:
+        assert self.reader is not None
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        length, chunked, close = 0, False, False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+            elif name == b"connection" and b"close" in value.lower():
+                close = True
+        if chunked:
+            body = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                body += chunk[:-2]
+        else:
+            body = await self.reader.readexactly(length) if length else b""
+        if close:
+            self.close()
+        return status, body
+
+
+def label_of(status: int, body: bytes, parse: bool) -> str:
+    if not parse:
+        return str(status)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"{status} not json"
+    if isinstance(data, dict):
+        code = data.get("outcome") or (data.get("error") or {}).get("code") or "?"
+        return f"{status} {code}"
+    return str(status)
+
+
+def build(plan: dict[str, Any]) -> list[bytes]:
+    host = f"{plan['host']}:{plan['port']}".encode()
+    tokens = plan["tokens"]
+    raws = []
+    for method, path, token_index in plan["requests"]:
+        lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + host]
+        if token_index is not None and token_index >= 0:
+            lines.append(f"Authorization: Bearer {tokens[token_index]}".encode())
+        lines.append(b"Accept-Language: en")
+        if method == "POST":
+            lines.append(b"Content-Length: 0")
+        raws.append(b"\r\n".join(lines) + b"\r\n\r\n")
+    return raws
+
+
+async def run(plan: dict[str, Any]) -> dict[str, Any]:
+    raws = build(plan)
+    mode = plan["mode"]
+    connections = int(plan["connections"])
+    duration = float(plan["duration"])
+    limit = min(int(plan.get("max_requests") or 10**9), 10**9)
+    if mode != "closed":
+        limit = min(limit, len(raws))
+    timeout = float(plan.get("timeout", 30))
+    parse = bool(plan.get("parse", True))
+    results: list[list[Any]] = []
+    reconnects = 0
+    pool = [Connection(plan["host"], plan["port"]) for _ in range(connections)]
+    if mode == "burst":
+        await asyncio.gather(*(c.open() for c in pool))
+    started = time.perf_counter()
+    done = 0
+    stop_sending = started + duration
+
+    async def one(conn: Connection, index: int, due: float) -> None:
+        nonlocal done
+        raw = raws[index % len(raws)]
+        try:
+            status, body = await asyncio.wait_for(conn.request(raw), timeout)
+            label = label_of(status, body, parse)
+        except TimeoutError:
+            conn.close()
+            status, label = 0, "client timeout"
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            conn.close()
+            status, label = 0, f"client {type(exc).__name__}"
+        end = time.perf_counter()
+        results.append([index, status, label, (end - due) * 1000, end - started])
+        done += 1
+
+    async def progress() -> None:
+        last = 0
+        while True:
+            await asyncio.sleep(1)
+            now = time.perf_counter() - started
+            print(
+                f"    {now:5.1f} s  {done:>7} answers  {done - last:>6}/s",
+                file=sys.stderr,
+                flush=True,
+            )
+            last = done
+
+    ticker = asyncio.create_task(progress())
+    if mode == "closed":
+        counter = iter(range(limit))
+
+        async def loop(conn: Connection) -> None:
+            while time.perf_counter() < stop_sending:
+                index = next(counter, None)
+                if index is None:
+                    return
+                await one(conn, index, time.perf_counter())
+
+        await asyncio.gather(*(loop(c) for c in pool))
+    elif mode == "burst":
+        await asyncio.gather(*(one(c, i, started) for i, c in enumerate(pool[:limit])))
+    else:  # open loop
+        rate = float(plan["rate"])
+        free: asyncio.Queue[Connection] = asyncio.Queue()
+        for conn in pool:
+            free.put_nowait(conn)
+        tasks = []
+
+        async def scheduled(index: int, due: float) -> None:
+            nonlocal done
+            # A request still waiting for a connection `timeout` s after it was due is
+            # given up and counted (never sent): the run stays bounded in time.
+            try:
+                conn = await asyncio.wait_for(
+                    free.get(), max(0.0, due + timeout - time.perf_counter())
+                )
+            except TimeoutError:
+                end = time.perf_counter()
+                results.append(
+                    [index, 0, "client gave up (queued)", (end - due) * 1000, end - started]
+                )
+                done += 1
+                return
+            try:
+                await one(conn, index, due)
+            finally:
+                free.put_nowait(conn)
+
+        for index in range(limit):
+            due = started + index / rate
+            if due > stop_sending:
+                break
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(scheduled(index, due)))
+        await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    ticker.cancel()
+    for conn in pool:
+        reconnects += conn.reconnects
+        conn.close()
+    return {"elapsed": elapsed, "results": results, "reconnects": reconnects}
+
+
+def main() -> None:
+    plan_path, result_path = sys.argv[1], sys.argv[2]
+    with open(plan_path) as handle:
+        plan = json.load(handle)
+    cpu = time.process_time()
+    result = asyncio.run(run(plan))
+    result["client_cpu"] = time.process_time() - cpu
+    with open(result_path, "w") as handle:
+        json.dump(result, handle)
+
+
+if __name__ == "__main__":
+    main()
