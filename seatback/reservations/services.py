@@ -306,6 +306,7 @@ def reserve(
         raise Refusal("busy", retry_after=1) from exc
     if refusal is not None:
         raise refusal
+    taken.remember(seat.pk, start, end, now, reservation.checkin_until)
     return reservation
 
 
@@ -332,7 +333,6 @@ def _book(
     )
     seat_id = seat.pk
     transaction.on_commit(lambda: live.bump(seat_id))
-    transaction.on_commit(lambda: taken.remember(seat_id, start, end, now, checkin_until))
     return reservation
 
 
@@ -372,8 +372,8 @@ def cancel(reservation: Reservation, reader: Reader, *, now: datetime) -> bool:
                 )
             seat_id = seat.pk
             transaction.on_commit(lambda: live.bump(seat_id))
-            transaction.on_commit(lambda: taken.forget(seat_id))
     except (OperationalError, IntegrityError) as exc:
         log.warning("cancel reservation %s: %s", reservation.pk, exc)
         raise Refusal("busy", retry_after=1) from exc
+    taken.forget(seat.pk)
     return late
