@@ -190,6 +190,9 @@ def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Opening a connection (and registering Django's SQL functions) cost more than a
+        # whole "seat taken" answer: each server thread keeps its own.
+        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so a check and its write never
             # interleave with another writer; WAL lets readers go on meanwhile.
@@ -271,4 +274,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("SEATBACK_LOG_LEVEL", "INFO")},
+    # A 4xx is an answer (seat taken, busy), not a problem: in a rush, a warning line for
+    # each cost the server more than the answer itself. Errors (5xx) are still logged.
+    "loggers": {"django.request": {"level": env("SEATBACK_REQUEST_LOG_LEVEL", "ERROR")}},
 }
