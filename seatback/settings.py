@@ -190,9 +190,6 @@ def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        # Opening a connection (and registering Django's SQL functions) cost more than a
-        # whole "seat taken" answer: each server thread keeps its own.
-        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so a check and its write never
             # interleave with another writer; WAL lets readers go on meanwhile.
