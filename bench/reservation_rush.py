@@ -2,7 +2,7 @@
 """The morning rush of seat reservations against a real `seatback serve` (gunicorn).
 
     .venv/bin/python bench/reservation_rush.py [--seats 2000] [--readers 20000]
-        [--seconds 10] [--threads 200] [--attempts 3] [--workers N] [--server-threads 16]
+        [--seconds 10] [--threads 200] [--attempts 3] [--workers N] [--server-threads 64]
 
 Starts `seatback serve` on a fresh temporary data folder: embedded SQLite, or PostgreSQL
 when DATABASE_URL is set (REDIS_URL is passed on too). Makes a room with --seats reservable
@@ -233,7 +233,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=200, help="client threads")
     parser.add_argument("--attempts", type=int, default=3, help="requests per reader at most")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers")
-    parser.add_argument("--server-threads", type=int, default=16, help="threads per worker")
+    parser.add_argument("--server-threads", type=int, default=64, help="threads per worker")
     parser.add_argument("--concurrency", type=int, default=4, help="bookings at once/process")
     parser.add_argument("--queue", type=int, default=64, help="bookings queued/process")
     parser.add_argument("--seed", type=int, default=1)

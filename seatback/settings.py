@@ -271,4 +271,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("SEATBACK_LOG_LEVEL", "INFO")},
+    # A 4xx is an answer (seat taken, busy), not a problem: in a rush, a warning line for
+    # each cost the server more than the answer itself. Errors (5xx) are still logged.
+    "loggers": {"django.request": {"level": env("SEATBACK_REQUEST_LOG_LEVEL", "ERROR")}},
 }

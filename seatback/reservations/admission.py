@@ -1,5 +1,6 @@
-"""Admission for bookings in a rush: a few at a time per server process, a short queue, and
-an immediate, honest `busy` (503, Retry-After) for everyone beyond it.
+"""Admission for bookings in a rush: a few at a time per server process, a short queue
+served first come first served, and an immediate, honest `busy` (503, Retry-After) for
+everyone beyond it.
 
 When a day's seats open, thousands of phones ask at once. A booking is a short write, and
 the database takes one write per seat at a time (SQLite: one at a time in all), so letting
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,32 +33,42 @@ class Admission:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running = 0
-        self._waiting = 0
-        self._free = threading.Condition(self._lock)
+        # One event per waiting request, oldest first: a place that frees up is handed to
+        # the head of the line, so arrival order decides who books first.
+        self._line: deque[threading.Event] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._line)
 
     @contextmanager
     def enter(self) -> Iterator[None]:
         limit = _setting("BOOKING_CONCURRENCY", "SEATBACK_BOOKING_CONCURRENCY", 4)
         queue = _setting("BOOKING_QUEUE", "SEATBACK_BOOKING_QUEUE", 64)
         wait = float(getattr(settings, "BOOKING_QUEUE_WAIT_SECONDS", 2.0))
+        ticket: threading.Event | None = None
         with self._lock:
-            if self._running >= limit and self._waiting >= queue:
-                # Roughly how long the queue ahead takes to clear, at least a second.
+            if self._running < limit and not self._line:
+                self._running += 1
+            elif len(self._line) >= queue:
+                # Roughly how long the line ahead takes to clear, at least a second.
                 raise Refusal("busy", retry_after=max(1, math.ceil(queue / (limit * 25))))
-            self._waiting += 1
-            try:
-                admitted = self._free.wait_for(lambda: self._running < limit, timeout=wait)
-            finally:
-                self._waiting -= 1
-            if not admitted:
-                raise Refusal("busy", retry_after=1)
-            self._running += 1
+            else:
+                ticket = threading.Event()
+                self._line.append(ticket)
+        if ticket is not None and not ticket.wait(wait):
+            with self._lock:
+                if not ticket.is_set():  # not handed a place while giving up
+                    self._line.remove(ticket)
+                    raise Refusal("busy", retry_after=1)
         try:
             yield
         finally:
             with self._lock:
-                self._running -= 1
-                self._free.notify()
+                if self._line:
+                    self._line.popleft().set()  # the place passes on; _running stays
+                else:
+                    self._running -= 1
 
 
 bookings = Admission()

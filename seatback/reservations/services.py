@@ -21,6 +21,7 @@ from seatback.library.models import Seat
 from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
 from seatback.readers.models import Reader, Violation
+from seatback.reservations import taken
 from seatback.reservations.models import Reservation, ReservationSlot
 from seatback.reservations.rules import BookingRules
 from seatback.reservations.selectors import live_q
@@ -259,20 +260,35 @@ def _booking_refusal(
 def seat_taken(seat: Seat, start: datetime, end: datetime, now: datetime) -> Refusal | None:
     if not seat.reservable:
         return Refusal("not_reservable")
-    if Reservation.objects.filter(live_q(now), seat=seat, start__lt=end, end__gt=start).exists():
+    found = (
+        Reservation.objects.filter(live_q(now), seat=seat, start__lt=end, end__gt=start)
+        .values_list("start", "end", "status", "checkin_until")
+        .first()
+    )
+    if found is not None:
+        b_start, b_end, status, deadline = found
+        booked = status == Reservation.Status.BOOKED
+        taken.remember(seat.pk, b_start, b_end, now, deadline if booked else None)
         return Refusal("seat_unavailable")
     return None
 
 
 def reserve(
-    seat: Seat, reader: Reader, start: datetime, end: datetime, *, now: datetime
+    seat: Seat,
+    reader: Reader,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    checked: bool = False,
 ) -> Reservation:
-    """Book `seat` for [start, end), or raise the Refusal that says why not."""
+    """Book `seat` for [start, end), or raise the Refusal that says why not. `checked`:
+    the caller has just asked seat_taken."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     # First without any lock: in a rush most requests are for seats already taken, and
     # they are answered at once instead of queueing for the seat's lock. Bookings only
     # ever disappear by cancellation or a passed deadline, so "taken" read now is true now.
-    early = seat_taken(seat, start, end, now)
+    early = None if checked else seat_taken(seat, start, end, now)
     if early is not None:
         raise early
     try:
@@ -290,6 +306,7 @@ def reserve(
         raise Refusal("busy", retry_after=1) from exc
     if refusal is not None:
         raise refusal
+    taken.remember(seat.pk, start, end, now, reservation.checkin_until)
     return reservation
 
 
@@ -358,4 +375,5 @@ def cancel(reservation: Reservation, reader: Reader, *, now: datetime) -> bool:
     except (OperationalError, IntegrityError) as exc:
         log.warning("cancel reservation %s: %s", reservation.pk, exc)
         raise Refusal("busy", retry_after=1) from exc
+    taken.forget(seat.pk)
     return late

@@ -1,0 +1,58 @@
+"""A short-lived view of seat times known to be booked, so that in a rush "seat taken" is
+answered before any database query, queue or lock.
+
+In a morning rush most requests ask for a seat someone already has. Each booking this
+server makes, and each booking a database check finds, is remembered here for a few
+seconds (the cache: this process's memory, or Redis shared by all workers). A booking only
+disappears by cancellation (forgotten here at once), its check-in deadline (never
+remembered past it) or a checked-in reader leaving early, so an answer from here is at
+worst a few seconds out of date. It is only ever used to refuse early; every booking is
+still decided in the database, whose unique constraints are the guarantee.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _seconds() -> float:
+    return float(getattr(settings, "BOOKING_TAKEN_SECONDS", 3.0))
+
+
+def _key(seat_id: int) -> str:
+    return f"rsv:taken:{seat_id}"
+
+
+def known(seat_id: int, start: datetime, end: datetime, now: datetime) -> bool:
+    """Whether a booking overlapping [start, end) on the seat was seen in the last seconds."""
+    entries = cache.get(_key(seat_id))
+    if not entries:
+        return False
+    s, e, t = start.timestamp(), end.timestamp(), now.timestamp()
+    return any(b_start < e and b_end > s and until > t for b_start, b_end, until in entries)
+
+
+def remember(
+    seat_id: int, start: datetime, end: datetime, now: datetime, deadline: datetime | None
+) -> None:
+    """Note that [start, end) on the seat is booked at `now`, until `deadline` at the latest
+    (a booking not checked in is released at its check-in deadline)."""
+    t = now.timestamp()
+    until = t + _seconds()
+    if deadline is not None:
+        until = min(until, deadline.timestamp())
+    if until <= t:
+        return
+    key = _key(seat_id)
+    # Not atomic across workers: a lost entry only means one more database check.
+    entries = [entry for entry in cache.get(key) or [] if entry[2] > t]
+    entries.append((start.timestamp(), end.timestamp(), until))
+    cache.set(key, entries[-20:], timeout=max(1, int(_seconds()) + 1))
+
+
+def forget(seat_id: int) -> None:
+    """A booking on the seat was cancelled: stop answering from memory for it."""
+    cache.delete(_key(seat_id))
