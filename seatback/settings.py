@@ -78,7 +78,11 @@ BEHIND_PROXY = envbool("SEATBACK_BEHIND_PROXY", "false")
 # it: the header is read only from a peer inside SEATBACK_TRUSTED_PROXIES (if set), and
 # only when SEATBACK_BEHIND_PROXY is on. The presence checks rely on the address.
 PROXY_HEADER = env("SEATBACK_PROXY_HEADER", "X-Forwarded-For").strip()
-TRUSTED_PROXIES = envlist("SEATBACK_TRUSTED_PROXIES", "")
+# Behind a proxy with no list given, only a proxy on this machine is believed: otherwise
+# anyone reaching the app port directly could claim any address.
+TRUSTED_PROXIES = envlist(
+    "SEATBACK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128" if BEHIND_PROXY else ""
+)
 for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)

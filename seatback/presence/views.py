@@ -30,6 +30,7 @@ from seatback.presence.services import ShownCode, room_for_key, shown_code
 # stay far below this, a key leaked to many phones does not.
 DISPLAY_POLLS_PER_MINUTE = 60
 WRONG_KEYS_PER_MINUTE = 20
+HERE_TRIES_PER_MINUTE = 10
 
 
 def qr_svg(text: str) -> str:
@@ -60,7 +61,12 @@ def _code_json(shown: ShownCode) -> dict[str, object]:
 
 @require_GET
 def display(request: HttpRequest, room_id: int) -> HttpResponse:
-    room = _room(request, room_id)
+    try:
+        room = _room(request, room_id)
+    except Refusal as refusal:  # too many wrong keys from this address
+        response = HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
+        response["Retry-After"] = str(refusal.retry_after or 60)
+        return response
     shown = shown_code(room, clock.now())
     key = request.GET.get("key", "")
     poll = reverse("presence:display-code", args=[room.pk]) + "?" + urlencode({"key": key})
@@ -102,6 +108,13 @@ def here(request: HttpRequest, room_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("reader:login"))
     now = clock.now()
+    try:
+        # Six digits are few: a reader may not try codes from bed without limit.
+        ratelimit.hit("here", f"r{request.user.pk}", HERE_TRIES_PER_MINUTE)
+    except Refusal as refusal:
+        response = HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
+        response["Retry-After"] = str(refusal.retry_after or 60)
+        return response
     seconds = int(room.effective_policy().values["rotating_seconds"])
     code = normalise_code(request.GET.get("c", ""))
     verdict = check_rotating(code, room.pk, seconds, now)

@@ -18,7 +18,10 @@ from seatback.reservations.present import reservation_json
 
 
 def _instant(value: object, name: str) -> datetime:
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30 or 25:00
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise Refusal(
             "invalid_request",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -36,6 +37,9 @@ def day(request: HttpRequest) -> HttpResponse:
         chosen = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         chosen = now.astimezone(Policy.zone()).date()
+    today = now.astimezone(Policy.zone()).date()
+    if abs((chosen - today).days) > 366:  # far dates are typos; and 9999-12-31 + 1 day fails
+        chosen = today
     rows: list[dict[str, Any]] = []
     if room is not None:
         start = datetime.combine(chosen, time.min, tzinfo=Policy.zone())
@@ -74,7 +78,8 @@ def reader(request: HttpRequest) -> HttpResponse:
 
 
 def _back(found: Reader) -> HttpResponse:
-    return redirect(reverse("reservations_backoffice:reader") + f"?card={found.card_number}")
+    query = urlencode({"card": found.card_number})
+    return redirect(reverse("reservations_backoffice:reader") + f"?{query}")
 
 
 @librarian_required

@@ -19,7 +19,7 @@ from django.core.cache import cache
 
 
 def _seconds() -> float:
-    return float(getattr(settings, "BOOKING_TAKEN_SECONDS", 3.0))
+    return float(getattr(settings, "BOOKING_TAKEN_SECONDS", 1.5))
 
 
 def _key(seat_id: int) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,7 +53,11 @@ def _local(day: date, moment: time) -> datetime:
 
 def _slot_starts(rules: BookingRules, day: date, now: datetime) -> list[datetime]:
     opens, closes = rules.policy.opening(_local(day, time(12)))
-    starts, moment = [], opens
+    # Bookings start on marks counted from midnight (rules.on_slot), so a room opening
+    # at 07:15 with 30-minute slots offers 07:30 first, never a time always refused.
+    midnight = _local(day, time.min)
+    marks = -(-(opens - midnight) // rules.slot)  # whole slots from midnight, rounded up
+    starts, moment = [], midnight + marks * rules.slot
     while moment + rules.slot <= closes:
         if moment + rules.slot > now:
             starts.append(moment)
@@ -168,7 +172,14 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 def _post_booking(request: HttpRequest, reader: Reader, now: datetime) -> HttpResponse:
-    back = reverse("reservations:book") + "?" + request.POST.get("query", "").lstrip("?")
+    asked = QueryDict(request.POST.get("query", "").lstrip("?"))
+    back = (
+        reverse("reservations:book")
+        + "?"
+        + urlencode(
+            {key: asked[key] for key in ("room", "day", "start", "minutes") if key in asked}
+        )
+    )
     try:
         ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
         seat = (

@@ -84,3 +84,28 @@ def test_embedded_default_is_sqlite_in_the_data_dir_with_wal_and_immediate(
     name, journal, mode, zone = result.stdout.split()[-4:]
     assert name == f"{tmp_path}/seatback.sqlite3"
     assert (journal, mode, zone) == ("wal", "IMMEDIATE", "Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("extra", "trusted"),
+    [
+        ({}, "[]"),  # no proxy: the peer's own address, no header read at all
+        ({"SEATBACK_BEHIND_PROXY": "true"}, "['127.0.0.1/32', '::1/128']"),
+        (
+            {"SEATBACK_BEHIND_PROXY": "true", "SEATBACK_TRUSTED_PROXIES": "10.0.0.5"},
+            "['10.0.0.5']",
+        ),
+    ],
+)
+def test_behind_a_proxy_only_a_proxy_on_this_machine_is_believed_unless_told(
+    tmp_path: object, extra: dict[str, str], trusted: str
+) -> None:
+    """Otherwise anyone reaching the app port directly could claim any address."""
+    result = run_seatback(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXIES)",
+        env={"SEATBACK_DATA_DIR": str(tmp_path), **extra},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == trusted

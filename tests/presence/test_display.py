@@ -12,7 +12,11 @@ from seatback.core import clock
 from seatback.library.models import Room, Seat
 from seatback.presence.models import RoomDisplay
 from seatback.presence.services import display_of
-from seatback.presence.views import DISPLAY_POLLS_PER_MINUTE, WRONG_KEYS_PER_MINUTE
+from seatback.presence.views import (
+    DISPLAY_POLLS_PER_MINUTE,
+    HERE_TRIES_PER_MINUTE,
+    WRONG_KEYS_PER_MINUTE,
+)
 from seatback.readers.models import Reader
 from seatback.seats.models import ScanRecord
 from tests.commands.conftest import run
@@ -186,3 +190,30 @@ def test_a_typed_code_on_the_seat_page(
 
     assert "The clock is running" in page_text(done)
     assert ScanRecord.objects.get().evidence["passed"] == ["rotating"]
+
+
+def test_wrong_keys_past_the_limit_get_a_429_page_not_an_error(
+    room: Room, display: RoomDisplay
+) -> None:
+    client = Client()
+    for _ in range(WRONG_KEYS_PER_MINUTE):
+        assert client.get(f"/display/rooms/{room.pk}", {"key": "guess"}).status_code == 404
+    page = client.get(f"/display/rooms/{room.pk}", {"key": "guess"})
+    assert page.status_code == 429
+    assert page["Retry-After"]
+
+
+@pytest.mark.usefixtures("frozen_minute")
+def test_guessing_room_codes_on_here_is_rate_limited(
+    client_for: Callable[..., Client], room: Room, display: RoomDisplay, alice: Reader
+) -> None:
+    phone = client_for(alice, language="en")
+    right = code_for(room, clock.now())
+    wrong = [
+        f"{guess:06d}" for guess in range(HERE_TRIES_PER_MINUTE + 1) if f"{guess:06d}" != right
+    ]
+    for guess in wrong[:HERE_TRIES_PER_MINUTE]:
+        assert phone.get(f"/display/rooms/{room.pk}/here", {"c": guess}).status_code == 400
+    blocked = phone.get(f"/display/rooms/{room.pk}/here", {"c": right})
+    assert blocked.status_code == 429
+    assert "You are in the room" not in blocked.content.decode()

@@ -77,6 +77,9 @@ def test_a_taken_seat_and_the_limit_are_refused_with_their_codes(
         {"seat_id": "1", "start": "2026-12-01T09:00:00+08:00", "end": "2026-12-01T10:00:00+08:00"},
         {"seat_id": 1, "start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00+08:00"},
         {"seat_id": 1, "start": "tomorrow", "end": "2026-12-01T10:00:00+08:00"},
+        # well-formed but impossible dates and times
+        {"seat_id": 1, "start": "2026-02-30T09:00:00+08:00", "end": "2026-02-30T10:00:00+08:00"},
+        {"seat_id": 1, "start": "2026-12-01T25:00:00+08:00", "end": "2026-12-01T26:00:00+08:00"},
         {"seat_id": 1},
     ],
 )

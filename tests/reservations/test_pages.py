@@ -120,3 +120,30 @@ def test_the_seat_page_tells_a_walk_in_when_the_booking_begins(
     assert "This seat is booked from 10:00; it is kept for its reader until 10:30." in text
     mine = page_text(phone(alice).get(f"/s/{bookable.code}"))
     assert "Check in here from 09:45 to 10:30." in mine
+
+
+def test_a_room_opening_off_the_slot_marks_offers_only_times_that_can_be_booked(
+    alice: Reader, room: Room, bookable: Seat
+) -> None:
+    room.policy = {**room.policy, "opening_hours": "07:15-22:30"}
+    room.save()
+    clock.travel_to(evening("20:30"))
+    client = phone(alice)
+
+    page = client.get(f"/reserve/?room={room.pk}&day=2026-12-01").content.decode()
+    select = re.search(r'<select name="start">(.*?)</select>', page, re.S)
+    assert select is not None
+    offered = re.findall(r'<option value="(\d\d:\d\d)"', select.group(1))
+    assert offered[0] == "07:30"  # 07:15 is not a slot mark; it would always be refused
+    assert all(int(hhmm[3:]) % 30 == 0 for hhmm in offered)
+
+    first = client.get(f"/reserve/?room={room.pk}&day=2026-12-01&start=07:30&minutes=30")
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', first.content.decode()))
+    link = re.search(rf'href="([^"]*seat={bookable.pk})"', first.content.decode())
+    assert link is not None
+    chosen = client.get("/reserve/" + link.group(1).replace("&amp;", "&"))
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', chosen.content.decode()))
+    done = client.post(
+        "/reserve/", {k: form[k] for k in ("seat", "start", "end", "query")}, follow=True
+    )
+    assert "Booked:" in page_text(done)

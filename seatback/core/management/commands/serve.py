@@ -36,6 +36,8 @@ def run_gunicorn(host: str, port: int) -> None:
             self.cfg.set("threads", settings.SERVE_THREADS)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
+            # The path without its query string: a room display polls with its key there.
+            self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "seatback")
