@@ -11,13 +11,14 @@ one transaction per scan, from a tight loop with as many connections as the serv
 
 Row ids a statement names (the challenge a return ends, the hold a release ends) are taken
 from what the replayed SELECTs of the same scan returned, as Seatback does.
+
+measure() is what the suite's scan scenarios call: the floor of a run's answered scans.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
-import hashlib
 import logging
 import multiprocessing
 import re
@@ -26,7 +27,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bench.harness import model, percentile, reset_scans, say
+
+if TYPE_CHECKING:
+    from bench.harness import Context, Seeded
 
 CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
 SQLITE_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")
@@ -37,14 +43,13 @@ Statement = tuple[str, list[Any]]
 # Capture (in the suite process, Django set up on the bench database) --------------------
 
 
-def capture(seat: Any, readers: list[Any], tokens: list[str]) -> dict[str, Any]:
-    """Templates keyed "intent:outcome" (accepted) or "intent:refused", from scans of one
-    spare seat by three spare readers; plus what to swap in them."""
+def capture(spare: Seeded) -> dict[str, Any]:
+    """Templates keyed "intent:outcome" (accepted) or "intent:refused", from scans of the
+    spare room's one seat by its three readers; plus what to swap in them."""
     from django.db import connection
     from django.test import Client
 
-    from seatback.seats.models import Challenge, Hold
-
+    seat_id, seat_code, tokens = spare.seat_ids[0], spare.codes[0], spare.tokens
     sequence = [
         (0, "release", "release:refused"),
         (0, "return", "return:refused"),
@@ -68,23 +73,27 @@ def capture(seat: Any, readers: list[Any], tokens: list[str]) -> dict[str, Any]:
         client = Client(headers={"Authorization": f"Bearer {tokens[who]}"})
         with connection.execute_wrapper(record), quiet():
             response = client.post(
-                f"/api/v1/seats/{seat.code}/{intent}", content_type="application/json"
+                f"/api/v1/seats/{seat_code}/{intent}", content_type="application/json"
             )
         body = response.json()
         got = body.get("outcome") or body.get("error", {}).get("code")
         templates[name] = [(sql, params) for sql, params in statements if not CONTROL.match(sql)]
         templates[name + "#answer"] = [got]  # type: ignore[list-item]
-    challenge_ids = list(Challenge.objects.filter(seat=seat).values_list("id", flat=True))
-    hold_ids = list(Hold.objects.filter(seat=seat).values_list("id", flat=True))
+    ids = {
+        name: list(
+            model("seats", name).objects.filter(seat_id=seat_id).values_list("id", flat=True)
+        )
+        for name in ("Challenge", "Hold")
+    }
     return {
         "templates": {k: v for k, v in templates.items() if "#" not in k},
         "answers": {k.split("#")[0]: v[0] for k, v in templates.items() if "#" in k},
-        "seat_id": seat.pk,
-        "seat_code": seat.code,
-        "reader_ids": [reader.pk for reader in readers],
-        "digests": [hashlib.sha256(t.encode()).hexdigest() for t in tokens],
-        "challenge_ids": challenge_ids,
-        "hold_ids": hold_ids,
+        "seat_id": seat_id,
+        "seat_code": seat_code,
+        "reader_ids": list(spare.reader_ids),
+        "digests": list(spare.digests),
+        "challenge_ids": ids["Challenge"],
+        "hold_ids": ids["Hold"],
         "captured_at": captured_at.timestamp(),
     }
 
@@ -282,3 +291,61 @@ def replay(
         "client_cpu": sum(part["cpu"] for part in parts),
         "statements": {name: len(stmts) for name, stmts in capture_["templates"].items()},
     }
+
+
+# The floor of a run (in the suite process) -------------------------------------------------
+
+
+def measure(
+    ctx: Context, plan: list[tuple[str, int, int]], raw: dict[str, Any], connections: int
+) -> dict[str, Any]:
+    """Reset the scans, replay the SQL of the scans the server answered in `raw` (the
+    load generator's result for `plan`) directly; the floor's figures."""
+    assert ctx.capture is not None
+    jobs, unmatched = [], Counter[str]()
+    for index, _status, label, _ms, _finished in sorted(raw["results"], key=lambda r: r[4]):
+        intent, reader, seat = plan[index]
+        name = template_for(intent, label, ctx.capture["templates"])
+        if name is None:
+            unmatched[label] += 1
+            continue
+        jobs.append(
+            [
+                name,
+                ctx.lib.seat_ids[seat],
+                ctx.lib.codes[seat],
+                ctx.lib.reader_ids[reader],
+                ctx.lib.digests[reader],
+            ]
+        )
+    # A short run answers few scans; the floor repeats them (from a fresh start each time,
+    # untimed) until it has timed at least --floor-scans.
+    reps = max(1, min(20, -(-ctx.args.floor_scans // max(1, len(jobs)))))
+    say(
+        f"    floor: replaying {len(jobs)} scans' SQL directly x {reps},"
+        f" over {connections} connections"
+    )
+    parts = []
+    for _ in range(reps):
+        reset_scans(ctx.lib.room_ids)
+        parts.append(replay(ctx.run.database(), ctx.capture, jobs, connections))
+    out = dict(parts[0])
+    ms = sorted(x for part in parts for x in part["latencies"])
+    out.pop("latencies")
+    elapsed = sum(part["elapsed"] for part in parts)
+    errors: Counter[str] = Counter()
+    for part in parts:
+        errors.update(part["errors"])
+    out.update(
+        scans=len(ms),
+        throughput=round(len(ms) / elapsed, 1) if elapsed else 0.0,
+        p50_ms=round(percentile(ms, 0.5), 2),
+        p99_ms=round(percentile(ms, 0.99), 2),
+        errors=dict(errors),
+        repetitions=reps,
+        unmatched=dict(unmatched),
+        elapsed=round(elapsed, 2),
+        client_cpu=round(sum(part["client_cpu"] for part in parts), 2),
+        wall=round(sum(part["wall"] for part in parts), 2),
+    )
+    return out

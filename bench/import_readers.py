@@ -8,7 +8,8 @@ Uses the production password hasher (Django's PBKDF2-SHA256, 1,000,000 rounds).
 
 Prints the seconds for: creating every reader without a password; the same file again
 (nothing changes); every name changed; creating every reader with a password and
---fast-hash; and the full-cost hashing rate on a sample, extrapolated to all readers.
+--fast-hash; and the full-cost hashing rate on a sample (the import of a file of that many
+new readers with passwords, without --fast-hash), extrapolated to all readers.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ import argparse
 import csv
 import os
 import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/x.py run as a script
+
+from bench.harness import Run, Target, load  # noqa: E402
 
 
-def write_file(path: Path, count: int, *, passwords: bool, suffix: str = "") -> None:
+def write_file(
+    path: Path, count: int, *, passwords: bool, suffix: str = "", prefix: str = "BENCH"
+) -> None:
     kinds = ["本科生", "研究生", "教职工", "other"]
     departments = ["文学院", "数学与统计学院", "物理与电子科学学院", "法学院", "外国语学院"]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -34,7 +38,7 @@ def write_file(path: Path, count: int, *, passwords: bool, suffix: str = "") -> 
         for n in range(count):
             writer.writerow(
                 [
-                    f"BENCH{n:07d}",
+                    f"{prefix}{n:07d}",
                     f"读者{n}{suffix}",
                     f"initial-{n:06d}" if passwords else "",
                     kinds[n % len(kinds)],
@@ -49,36 +53,33 @@ def main() -> None:
     parser.add_argument("--full-hash-sample", type=int, default=200)
     options = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="seatback-bench-"))
-    os.environ.setdefault("SEATBACK_DATA_DIR", str(work))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seatback.settings")
-    import django
+    with Run(Target.from_environment(), serve=False, prefix="seatback-import-") as run:
+        measure(options, run.work)
 
-    django.setup()
+
+def measure(options: argparse.Namespace, work: Path) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import translation
 
-    from seatback.library import imports
     from seatback.readers.models import Reader
 
-    translation.activate("en")
     call_command("migrate", verbosity=0)
     Reader.objects.filter(card_number__startswith="BENCH").delete()
     count = options.readers
     print(f"database: {connection.vendor}; hasher: {settings.PASSWORD_HASHERS[0]}")
     cores = len(os.sched_getaffinity(0))
-    print(f"cores: {cores}; readers: {count:,}; load average: {os.getloadavg()[0]:.1f}")
+    print(f"cores: {cores}; readers: {count:,}; load average: {load()}")
 
-    def timed(label: str, *args: str) -> float:
+    def timed(label: str, *args: str) -> tuple[float, float]:
+        """`seatback import readers ARGS`: wall and CPU seconds (hashing threads included)."""
         out = StringIO()
         started, cpu = time.perf_counter(), time.process_time()
         call_command("import", "readers", *args, stdout=out, stderr=StringIO())
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         summary = out.getvalue().strip().partition(" (")[0]
         print(f"{label:<38} {seconds:7.1f} s wall {cpu:7.1f} s CPU   {summary}")
-        return seconds
+        return seconds, cpu
 
     plain, renamed, with_passwords = work / "plain.csv", work / "renamed.csv", work / "pw.csv"
     write_file(plain, count, passwords=False)
@@ -92,18 +93,17 @@ def main() -> None:
     timed("create, with passwords, --fast-hash", str(with_passwords), "--fast-hash")
     timed("same file again (passwords kept)", str(with_passwords))
 
-    sample = [f"initial-{n:06d}" for n in range(options.full_hash_sample)]
-    started, cpu = time.perf_counter(), time.process_time()
-    imports.hash_passwords(sample)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    per_hash = cpu / len(sample)
+    sample, sampled = work / "sample.csv", options.full_hash_sample
+    write_file(sample, sampled, passwords=True, prefix="BENCHH")
+    wall, cpu = timed("create, with passwords, full cost", str(sample))
+    per_hash = cpu / sampled
     print(
-        f"full-cost hashing, {len(sample)} sampled: {wall:.1f} s wall, "
+        f"full-cost hashing, {sampled} sampled: {wall:.1f} s wall, "
         f"{per_hash * 1000:.0f} ms CPU per password -> {count:,} passwords: "
         f"{count * per_hash / 60:.0f} CPU-minutes, "
         f"{count * per_hash / cores / 60:.0f} min on {cores} idle cores"
     )
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"load average at the end: {load()}")
     Reader.objects.filter(card_number__startswith="BENCH").delete()
 
 

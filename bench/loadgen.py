@@ -2,21 +2,28 @@
 
     python -m bench.loadgen PLAN.json RESULT.json
 
-Run by bench/suite.py, not by hand. asyncio with raw sockets and keep-alive connections:
-no HTTP library in the hot path, so one process drives thousands of requests a second and
-reports its own CPU time (the suite flags a run whose generator was near one core).
+Run by bench/harness.py (Run.measure), not by hand. asyncio with raw sockets and keep-alive
+connections: no HTTP library in the hot path, so one process drives thousands of requests
+a second and reports its own CPU time (the suite flags a run whose generator was near one
+core).
 
-The plan (JSON) says:
+The plan (JSON; bench/harness.py: plan() builds one) says:
   host, port; mode: "closed" (each connection sends its next request as soon as the last
   answer came), "open" (request i is due at start + i / rate, whatever the server does;
-  latency is counted from when it was due, so a slow server cannot hide its queue), or
-  "burst" (every connection opened first, then all send their one request at once);
-  connections; rate (open); duration (s, the bound on sending); max_requests;
-  timeout (s per request); tokens: bearer tokens; requests: [method, path, token index]
-  (closed mode cycles through them); parse: whether to read "outcome"/"error.code" from
-  JSON answers (scans) or only the status (reads).
+  latency is counted from when it was due, so a slow server cannot hide its queue),
+  "burst" (every connection opened first, then all send their one request at once), or
+  "arrivals" (visitors: [[offset s, [request index, ...]], ...]; each visitor sends its
+  first request at start + offset and, while the answer's code is one of retry's keys and
+  it has requests left, its next one: at once ("now") or after the answer's Retry-After
+  ("after"); latency is counted from when a request was sent);
+  connections; rate (open); duration (s, the bound on sending; arrivals: on arriving);
+  max_requests; timeout (s per request); tokens: bearer tokens; requests: [method, path,
+  token index, JSON body or absent] (closed mode cycles through them); parse: whether to
+  read "outcome"/"error.code" from JSON answers (scans) or only the status (reads);
+  label_ok: the code of a 2xx JSON answer that has no outcome (default "?").
 The result: elapsed seconds, client CPU seconds, and per request [index, status, label,
-latency ms, finished at s], status 0 for a request with no answer (label says why).
+latency ms, finished at s], status 0 for a request with no answer (label says why);
+arrivals: also outcomes, each visitor's last label.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ class Connection:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def request(self, raw: bytes) -> tuple[int, bytes]:
+    async def request(self, raw: bytes) -> tuple[int, bytes, float | None]:
         """Send one request, read one answer; reconnect once if an idle keep-alive
         connection was closed by the server before it read the request (nothing came)."""
         for attempt in (0, 1):
@@ -63,11 +70,13 @@ class Connection:
             return await self._rest(head)
         raise ConnectionError("closed twice")
 
-    async def _rest(self, head: bytes) -> tuple[int, bytes]:
+    async def _rest(self, head: bytes) -> tuple[int, bytes, float | None]:
+        """The body after the head; and the status and Retry-After (seconds) the head gave."""
         assert self.reader is not None
         lines = head.split(b"\r\n")
         status = int(lines[0].split(b" ", 2)[1])
         length, chunked, close = 0, False, False
+        retry_after: float | None = None
         for line in lines[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
@@ -77,6 +86,11 @@ class Connection:
                 chunked = True
             elif name == b"connection" and b"close" in value.lower():
                 close = True
+            elif name == b"retry-after":
+                try:
+                    retry_after = float(value)
+                except ValueError:
+                    retry_after = None
         if chunked:
             body = b""
             while True:
@@ -89,10 +103,10 @@ class Connection:
             body = await self.reader.readexactly(length) if length else b""
         if close:
             self.close()
-        return status, body
+        return status, body, retry_after
 
 
-def label_of(status: int, body: bytes, parse: bool) -> str:
+def label_of(status: int, body: bytes, parse: bool, ok: str = "?") -> str:
     if not parse:
         return str(status)
     try:
@@ -100,7 +114,8 @@ def label_of(status: int, body: bytes, parse: bool) -> str:
     except ValueError:
         return f"{status} not json"
     if isinstance(data, dict):
-        code = data.get("outcome") or (data.get("error") or {}).get("code") or "?"
+        default = ok if 200 <= status < 300 else "?"
+        code = data.get("outcome") or (data.get("error") or {}).get("code") or default
         return f"{status} {code}"
     return str(status)
 
@@ -109,14 +124,17 @@ def build(plan: dict[str, Any]) -> list[bytes]:
     host = f"{plan['host']}:{plan['port']}".encode()
     tokens = plan["tokens"]
     raws = []
-    for method, path, token_index in plan["requests"]:
+    for method, path, token_index, *rest in plan["requests"]:
+        body = rest[0].encode() if rest and rest[0] is not None else b""
         lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + host]
         if token_index is not None and token_index >= 0:
             lines.append(f"Authorization: Bearer {tokens[token_index]}".encode())
         lines.append(b"Accept-Language: en")
-        if method == "POST":
-            lines.append(b"Content-Length: 0")
-        raws.append(b"\r\n".join(lines) + b"\r\n\r\n")
+        if body:
+            lines.append(b"Content-Type: application/json")
+        if method == "POST" or body:
+            lines.append(f"Content-Length: {len(body)}".encode())
+        raws.append(b"\r\n".join(lines) + b"\r\n\r\n" + body)
     return raws
 
 
@@ -130,7 +148,9 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         limit = min(limit, len(raws))
     timeout = float(plan.get("timeout", 30))
     parse = bool(plan.get("parse", True))
+    ok = str(plan.get("label_ok", "?"))
     results: list[list[Any]] = []
+    outcomes: list[str] = []
     reconnects = 0
     pool = [Connection(plan["host"], plan["port"]) for _ in range(connections)]
     if mode == "burst":
@@ -139,12 +159,14 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     done = 0
     stop_sending = started + duration
 
-    async def one(conn: Connection, index: int, due: float) -> None:
+    async def one(conn: Connection, index: int, due: float) -> tuple[str, float | None]:
+        """Send request `index`, record its answer; the label and the Retry-After."""
         nonlocal done
         raw = raws[index % len(raws)]
+        retry_after: float | None = None
         try:
-            status, body = await asyncio.wait_for(conn.request(raw), timeout)
-            label = label_of(status, body, parse)
+            status, body, retry_after = await asyncio.wait_for(conn.request(raw), timeout)
+            label = label_of(status, body, parse, ok)
         except TimeoutError:
             conn.close()
             status, label = 0, "client timeout"
@@ -154,6 +176,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         end = time.perf_counter()
         results.append([index, status, label, (end - due) * 1000, end - started])
         done += 1
+        return label, retry_after
 
     async def progress() -> None:
         last = 0
@@ -181,11 +204,32 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         await asyncio.gather(*(loop(c) for c in pool))
     elif mode == "burst":
         await asyncio.gather(*(one(c, i, started) for i, c in enumerate(pool[:limit])))
+    elif mode == "arrivals":
+        retry: dict[str, str] = plan.get("retry", {})
+        idle = pooled(pool)
+
+        async def visitor(offset: float, indexes: list[int]) -> None:
+            await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
+            label = "not sent"
+            for n, index in enumerate(indexes):
+                conn = await idle.get()
+                try:
+                    label, retry_after = await one(conn, index, time.perf_counter())
+                finally:
+                    idle.put_nowait(conn)
+                code = label.partition(" ")[2]
+                if code not in retry or n == len(indexes) - 1:
+                    break
+                if retry[code] == "after":
+                    await asyncio.sleep(retry_after if retry_after is not None else 1.0)
+            outcomes.append(label)
+
+        await asyncio.gather(
+            *(visitor(offset, ix) for offset, ix in plan["visitors"] if offset <= duration)
+        )
     else:  # open loop
         rate = float(plan["rate"])
-        free: asyncio.Queue[Connection] = asyncio.Queue()
-        for conn in pool:
-            free.put_nowait(conn)
+        free = pooled(pool)
         tasks = []
 
         async def scheduled(index: int, due: float) -> None:
@@ -222,7 +266,18 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     for conn in pool:
         reconnects += conn.reconnects
         conn.close()
-    return {"elapsed": elapsed, "results": results, "reconnects": reconnects}
+    out: dict[str, Any] = {"elapsed": elapsed, "results": results, "reconnects": reconnects}
+    if mode == "arrivals":
+        out["outcomes"] = outcomes
+    return out
+
+
+def pooled(pool: list[Connection]) -> asyncio.Queue[Connection]:
+    """The connections as a queue of idle ones: take one, put it back when answered."""
+    idle: asyncio.Queue[Connection] = asyncio.Queue()
+    for conn in pool:
+        idle.put_nowait(conn)
+    return idle
 
 
 def main() -> None:

@@ -16,19 +16,22 @@ and sends traffic only to 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import socket
 import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/x.py run as a script
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seatback.test_settings")
 
 import django  # noqa: E402
+
+from bench.harness import OPEN_ALL_DAY, percentile, seed  # noqa: E402
 
 django.setup()
 
@@ -50,7 +53,7 @@ class QuietHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        cast(socket.socket, self.connection).setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -58,14 +61,13 @@ class QuietHandler(WSGIRequestHandler):
 
 def summary(times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
-    p95 = ms[int(len(ms) * 0.95) - 1]
     return (
-        f"mean {statistics.fmean(ms):.2f} ms, median {statistics.median(ms):.2f} ms, "
-        f"p95 {p95:.2f} ms"
+        f"mean {statistics.fmean(ms):.2f} ms, median {percentile(ms, 0.5):.2f} ms, "
+        f"p95 {percentile(ms, 0.95):.2f} ms"
     )
 
 
-def time_calls(call, count: int) -> list[float]:
+def time_calls(call: Callable[[], object], count: int) -> list[float]:
     times = []
     for _ in range(count):
         start = time.perf_counter()
@@ -84,27 +86,23 @@ def main() -> None:
 
     import requests
 
-    from seatback.core import clock
-    from seatback.core.errors import Refusal
-    from seatback.library.models import Library, Room, Seat
     from seatback.readers.models import Reader
-    from seatback.seats import services
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = None
     try:
-        room = Room.objects.create(library=Library.get(), name="bench", floor="1")
-        seat = Seat.objects.create(room=room, label="B-001")
-        reader = Reader.objects.create_user("bench-1", "bench password", name="bench")
+        lib = seed(seats=1, readers=1, policy=OPEN_ALL_DAY)
         # A seat with a running clock, as on a challenger's page. The poll costs the same
-        # whatever the seat's state, so a refusal (a protected window, night) is fine too.
-        with contextlib.suppress(Refusal):
-            services.perform(seat, reader, "challenge", now=clock.now())
-        url = f"/api/v1/seats/{seat.code}/watch"
+        # whatever the seat's state, so a refusal is fine too.
+        code = lib.codes[0]
+        Client(headers={"Authorization": f"Bearer {lib.tokens[0]}"}).post(
+            f"/api/v1/seats/{code}/challenge"
+        )
+        url = f"/api/v1/seats/{code}/watch"
 
         client = Client()
-        client.force_login(reader)
+        client.force_login(Reader.objects.get(pk=lib.reader_ids[0]))
         assert client.get(url).status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get(url)

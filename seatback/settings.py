@@ -114,18 +114,21 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # core, then the base apps, the domain apps and the audience apps (docs/architecture.md)
     "seatback.core",
     "seatback.library",
     "seatback.readers",
-    "seatback.seats",
-    "seatback.labels",
     "seatback.audit",
-    "seatback.reservations",
     "seatback.notifications",
     "seatback.presence",
+    "seatback.seats",
+    "seatback.labels",
+    "seatback.reservations",
     "seatback.api",
-    "seatback.reader",
+    "seatback.pages",
     "seatback.backoffice",
+    "seatback.screens",
+    "seatback.ops",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +139,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "seatback.core.middleware.AnonymousRateLimitMiddleware",
+    "seatback.readers.middleware.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -144,7 +147,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "seatback.urls"
 WSGI_APPLICATION = "seatback.wsgi.application"
 AUTH_USER_MODEL = "readers.Reader"
-LOGIN_URL = "reader:login"
+LOGIN_URL = "pages:login"
 
 TEMPLATES = [
     {
@@ -234,7 +237,7 @@ SESSION_COOKIE_AGE = 30 * 24 * 3600
 # costs no session query once warm.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # An out-of-date form (e.g. a page left open for days) gets a "please try again" page.
-CSRF_FAILURE_VIEW = "seatback.reader.views.csrf_failure"
+CSRF_FAILURE_VIEW = "seatback.pages.views.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -265,6 +268,17 @@ RATE_LIMIT_ANONYMOUS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_ANONYMOUS", "600",
 
 # Seconds a seat write waits for a row lock before answering "busy, try again".
 SEAT_LOCK_TIMEOUT_SECONDS = envint("SEATBACK_LOCK_TIMEOUT", "3", minimum=1)
+# The reservation rush (docs/reservations.md). Booking requests inside Django at once per
+# process; beyond it a booking is told "busy" before any of Django's work (api/front.py).
+BOOKING_FRONT = envint("SEATBACK_BOOKING_FRONT", "12", minimum=1)
+# Bookings written at once per process, and how many may wait in line (first come first
+# served) for at most BOOKING_QUEUE_WAIT_SECONDS before being told "busy".
+BOOKING_CONCURRENCY = envint("SEATBACK_BOOKING_CONCURRENCY", "4", minimum=1)
+BOOKING_QUEUE = envint("SEATBACK_BOOKING_QUEUE", "64", minimum=1)
+BOOKING_QUEUE_WAIT_SECONDS = envint("SEATBACK_BOOKING_QUEUE_WAIT_MS", "2000", minimum=1) / 1000
+# How long a seat just booked is answered "taken" from memory before asking the database.
+BOOKING_TAKEN_SECONDS = envint("SEATBACK_BOOKING_TAKEN_MS", "1500", minimum=0) / 1000
+
 # Only the concurrency tests' control run turns this off, to show the race is real.
 SEAT_LOCKING = True
 # Only tests may move the clock (seatback.core.clock.travel).

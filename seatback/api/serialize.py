@@ -7,8 +7,12 @@ from typing import Any
 
 from seatback.library.models import Room
 from seatback.library.policy import Policy
-from seatback.readers.models import Reader
+from seatback.notifications.models import Notice
+from seatback.notifications.services import sentence
+from seatback.readers.models import Reader, Violation
 from seatback.reservations.models import Reservation
+from seatback.reservations.selectors import reader_reservations, status_at
+from seatback.seats.bookings import Booking
 from seatback.seats.services import Situation
 
 
@@ -27,7 +31,7 @@ def reader_json(reader: Reader) -> dict[str, Any]:
     }
 
 
-def seat_reservation_json(reservation: Reservation | None, reader: Reader | None) -> Any:
+def seat_reservation_json(reservation: Booking | None, reader: Reader | None) -> Any:
     """The booking waiting for check-in on a seat, seen from the seat (never who booked)."""
     if reservation is None:
         return None
@@ -79,4 +83,43 @@ def room_json(room: Room, counts: dict[str, int], now: datetime) -> dict[str, An
         "open": room.active and policy.is_open(now),
         "opening_hours": policy.values["opening_hours"],
         "counts": counts,
+    }
+
+
+def reservation_json(reservation: Reservation, now: datetime) -> dict[str, Any]:
+    seat = reservation.seat
+    return {
+        "id": reservation.pk,
+        "seat": {
+            "id": seat.pk,
+            "label": seat.label,
+            "room": {"id": seat.room.pk, "name": seat.room.name},
+        },
+        "start": iso(reservation.start),
+        "end": iso(reservation.end),
+        "status": status_at(reservation, now),
+        "checkin_from": iso(reservation.checkin_from),
+        "checkin_until": iso(reservation.checkin_until),
+    }
+
+
+def violation_json(violation: Violation) -> dict[str, Any]:
+    return {
+        "kind": violation.kind,
+        "at": iso(violation.at),
+        "seat": violation.seat.label if violation.seat else None,
+        "forgiven": violation.forgiven_at is not None,
+    }
+
+
+def me_extra(reader: Reader, now: datetime) -> dict[str, Any]:
+    """What /me adds for reservations: bookings, violations and notices."""
+    violations = Violation.objects.filter(reader=reader).select_related("seat")[:50]
+    notices = Notice.objects.filter(reader=reader)[:20]
+    return {
+        "reservations": [reservation_json(r, now) for r in reader_reservations(reader.pk, now)],
+        "violations": [violation_json(v) for v in violations],
+        "notices": [
+            {"kind": n.kind, "at": iso(n.created_at), "message": sentence(n)} for n in notices
+        ],
     }

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from seatback.api import reservation_views as reservations
 from seatback.api import views
-from seatback.reservations import api as reservations
 
 app_name = "api"
 urlpatterns = [

@@ -2,111 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
+from seatback.api.decorators import api, json_body
 from seatback.api.openapi import SCHEMA
-from seatback.api.serialize import iso, reader_json, room_json, seat_json
-from seatback.core import clock, live, ratelimit
+from seatback.api.serialize import iso, me_extra, reader_json, room_json, seat_json
+from seatback.core import live
 from seatback.core.errors import Refusal
-from seatback.core.http import client_address
 from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
 from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import ApiToken, Reader
-from seatback.readers.services import bearer_reader, sign_in
-from seatback.reservations.present import me_extra
+from seatback.readers.services import sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import reader_now, room_counts_shared, room_seat_map
 from seatback.seats.services import Situation
-
-View = Callable[..., HttpResponse]
-
-
-def refusal_response(refusal: Refusal) -> JsonResponse:
-    response = JsonResponse({"error": refusal.as_dict()}, status=refusal.status)
-    if refusal.retry_after is not None:
-        response["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
-def _csrf_ok(request: HttpRequest) -> bool:
-    # The CSRF check reads request.POST, which consumes a multipart body; read the body
-    # first so that it stays available to _body (otherwise a RawPostDataException, a 500).
-    request.body  # noqa: B018
-    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is None  # type: ignore[arg-type]
-
-
-def _reader(request: HttpRequest, now: datetime) -> Reader | None:
-    """Bearer token, or the session cookie (which must carry CSRF on unsafe methods)."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        return bearer_reader(request, now)
-    if request.user.is_authenticated:
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
-            raise Refusal("forbidden", _("CSRF check failed: send the X-CSRFToken header."))
-        return request.user  # type: ignore[return-value]
-    return None
-
-
-def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable[[View], View]:
-    """Method check, clock read once, authentication, rate limit, refusals as JSON."""
-
-    def decorate(view: View) -> View:
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in methods:
-                response = refusal_response(Refusal("invalid_request", _("Method not allowed.")))
-                response.status_code = 405
-                response["Allow"] = ", ".join(methods)
-                return response
-            now = clock.now()
-            try:
-                reader = _reader(request, now)
-                if signed_in and reader is None:
-                    raise Refusal("not_authenticated")
-                per_minute = {
-                    "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
-                    "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
-                }[limit]
-                who = f"r{reader.pk}" if reader else f"a{client_address(request)}"
-                ratelimit.hit(limit, who, per_minute)
-                return view(request, *args, reader=reader, now=now, **kwargs)
-            except Refusal as refusal:
-                return refusal_response(refusal)
-
-        return wrapper
-
-    return decorate
-
-
-def _body(request: HttpRequest) -> dict[str, Any]:
-    if not request.body:
-        return {}
-    # JSON only: a cross-site form cannot send it without a CORS preflight, so a page
-    # elsewhere cannot sign a phone into someone else's card (login CSRF).
-    if request.content_type != "application/json":
-        raise Refusal(
-            "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
-        )
-    try:
-        data = json.loads(request.body)
-    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or nested too deep
-        raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise Refusal("invalid_request", _("The body must be a JSON object."))
-    return data
 
 
 def _seat(code: str) -> Seat:
@@ -122,15 +38,17 @@ def openapi(request: HttpRequest, *, reader: Reader | None, now: datetime) -> Js
 
 
 @api("POST", "DELETE", signed_in=False)
-def session(request: HttpRequest, *, reader: Reader | None, now: datetime) -> HttpResponse:
+@json_body
+def session(
+    request: HttpRequest, *, reader: Reader | None, now: datetime, body: dict[str, Any]
+) -> HttpResponse:
     if request.method == "DELETE":
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             ApiToken.revoke(header.removeprefix("Bearer ").strip())
         logout(request)
         return HttpResponse(status=204)
-    data = _body(request)
-    card_number, password = data.get("card_number"), data.get("password")
+    card_number, password = body.get("card_number"), body.get("password")
     if not isinstance(card_number, str) or not isinstance(password, str):
         raise Refusal("invalid_request", _("Send card_number and password as strings."))
     signed_in = sign_in(request, card_number, password)
@@ -155,11 +73,17 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
 
 
 @api("POST", limit="intents")
+@json_body
 def seat_intent(
-    request: HttpRequest, code: str, intent: str, *, reader: Reader, now: datetime
+    request: HttpRequest,
+    code: str,
+    intent: str,
+    *,
+    reader: Reader,
+    now: datetime,
+    body: dict[str, Any],
 ) -> JsonResponse:
     seat = _seat(code)
-    body = _body(request)
     minutes = body.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise Refusal("invalid_request", _("minutes must be a whole number."))

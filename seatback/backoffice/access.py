@@ -11,19 +11,13 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from seatback.readers.models import Reader
+from seatback.readers.roles import is_administrator, is_librarian
 
 View = Callable[..., HttpResponse]
-
-
-def is_librarian(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
-def is_administrator(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
 def _require(check: Callable[[Any], bool]) -> Callable[[View], View]:
@@ -31,7 +25,7 @@ def _require(check: Callable[[Any], bool]) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), "reader:login")
+                return redirect_to_login(request.get_full_path(), "pages:login")
             if not check(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -50,3 +44,14 @@ def staff(request: HttpRequest) -> Reader:
     """The signed-in librarian or administrator (after one of the decorators)."""
     assert isinstance(request.user, Reader)
     return request.user
+
+
+def back_to(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """After a change, back to the page it was made from (`next`, a path on this site) or
+    to `default`: the same action is offered on several pages."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    return HttpResponseRedirect(target)

@@ -9,15 +9,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seatback.backoffice import services
-from seatback.backoffice.access import administrator_required, librarian_required, staff
+from seatback.backoffice.access import administrator_required, back_to, librarian_required, staff
 from seatback.backoffice.forms import parse_local_datetime
 from seatback.backoffice.timeline import reader_events
 from seatback.core import clock
 from seatback.core.errors import Refusal
+from seatback.readers import services as reader_services
 from seatback.readers.models import Reader, Violation
 
 PAGE_SIZE = 50
@@ -71,7 +73,7 @@ def reader_ban(request: HttpRequest, reader_id: int) -> HttpResponse:
     try:
         if until is None:
             raise Refusal("invalid_request", _("Give the end of the ban as a date and time."))
-        services.ban(
+        reader_services.ban(
             staff(request),
             reader,
             reason=request.POST.get("reason", ""),
@@ -90,12 +92,14 @@ def reader_ban(request: HttpRequest, reader_id: int) -> HttpResponse:
 def reader_unban(request: HttpRequest, reader_id: int) -> HttpResponse:
     reader = get_object_or_404(Reader, pk=reader_id)
     try:
-        services.unban(staff(request), reader, now=clock.now(), note=request.POST.get("note", ""))
+        reader_services.unban(
+            staff(request), reader, now=clock.now(), note=request.POST.get("note", "")
+        )
     except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("The ban is lifted."))
-    return redirect("backoffice:reader", reader_id=reader.pk)
+    return back_to(request, reverse("backoffice:reader", args=[reader.pk]))
 
 
 @librarian_required
@@ -103,14 +107,14 @@ def reader_unban(request: HttpRequest, reader_id: int) -> HttpResponse:
 def violation_forgive(request: HttpRequest, violation_id: int) -> HttpResponse:
     violation = get_object_or_404(Violation, pk=violation_id)
     try:
-        services.forgive(
+        reader_services.forgive(
             staff(request), violation, now=clock.now(), note=request.POST.get("note", "")
         )
     except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("The violation is forgiven."))
-    return redirect("backoffice:reader", reader_id=violation.reader_id)
+    return back_to(request, reverse("backoffice:reader", args=[violation.reader_id]))
 
 
 @administrator_required

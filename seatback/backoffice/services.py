@@ -1,4 +1,5 @@
-"""Back-office changes. Each checks who may make it, validates first, and records an audit
+"""Back-office changes to rooms, seats, staff and imports (bans, unbans and forgiving live
+in readers.services). Each checks who may make it, validates first, and records an audit
 entry in the same transaction as the change, so there is never a change without its entry.
 """
 
@@ -11,106 +12,27 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from seatback.audit.services import record
-from seatback.backoffice.access import is_administrator, is_librarian
+from seatback.audit.services import clean_note, record
 from seatback.core import live
 from seatback.core.errors import Refusal
 from seatback.library import imports
 from seatback.library.models import Library, Room, Seat
 from seatback.library.policy import PolicyError
 from seatback.library.policy_changes import change_policy
-from seatback.readers.models import Reader, Violation
-
-REASON_LENGTH = 200
-
-
-def _librarian(actor: Reader) -> None:
-    if not is_librarian(actor):
-        raise Refusal("forbidden")
-
-
-def _administrator(actor: Reader) -> None:
-    if not is_administrator(actor):
-        raise Refusal("forbidden")
+from seatback.readers.models import Reader
+from seatback.readers.roles import require_administrator, require_librarian
 
 
 def _invalid(message: str) -> Refusal:
     return Refusal("invalid_request", message)
 
 
-def _reason(text: str, required: bool = True) -> str:
-    reason = " ".join(text.split())
-    if required and not reason:
-        raise _invalid(_("Please give a reason."))
-    if len(reason) > REASON_LENGTH:
-        raise _invalid(
-            _("The reason is too long (at most %(count)d characters).") % {"count": REASON_LENGTH}
-        )
-    return reason
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-# Readers ---------------------------------------------------------------------------------
-
-
-def ban(actor: Reader, reader: Reader, *, reason: str, until: datetime, now: datetime) -> None:
-    """Suspend a reader until `until`; the reader sees the reason and the end."""
-    _librarian(actor)
-    reason = _reason(reason)
-    if until <= now:
-        raise _invalid(_("The end of the ban must be in the future."))
-    if reader.is_staff or reader.is_superuser:
-        raise _invalid(_("Librarians and administrators cannot be banned."))
-    with transaction.atomic():
-        reader = Reader.objects.select_for_update().get(pk=reader.pk)
-        before = {"banned_until": _iso(reader.banned_until), "ban_reason": reader.ban_reason}
-        reader.banned_until, reader.ban_reason = until, reason
-        reader.save(update_fields=["banned_until", "ban_reason"])
-        after = {"banned_until": _iso(until), "ban_reason": reason}
-        record(actor, "reader.ban", reader, now=now, before=before, after=after)
-
-
-def unban(actor: Reader, reader: Reader, *, now: datetime, note: str = "") -> None:
-    _librarian(actor)
-    note = _reason(note, required=False)
-    with transaction.atomic():
-        reader = Reader.objects.select_for_update().get(pk=reader.pk)
-        if not reader.is_banned(now):
-            raise _invalid(_("This reader is not banned."))
-        before = {"banned_until": _iso(reader.banned_until), "ban_reason": reader.ban_reason}
-        reader.banned_until, reader.ban_reason = None, ""
-        reader.save(update_fields=["banned_until", "ban_reason"])
-        after = {"banned_until": None, "ban_reason": ""}
-        record(actor, "reader.unban", reader, now=now, before=before, after=after, note=note)
-
-
-def forgive(actor: Reader, violation: Violation, *, now: datetime, note: str = "") -> None:
-    """Forgive a violation: it stays on record but no longer counts towards a ban."""
-    _librarian(actor)
-    note = _reason(note, required=False)
-    with transaction.atomic():
-        updated = Violation.objects.filter(pk=violation.pk, forgiven_at__isnull=True).update(
-            forgiven_at=now
-        )
-        if not updated:
-            raise _invalid(_("This violation is already forgiven."))
-        record(
-            actor,
-            "violation.forgive",
-            violation,
-            now=now,
-            before={"forgiven_at": None},
-            after={"forgiven_at": now.isoformat()},
-            note=note,
-        )
+# Staff -------------------------------------------------------------------------------------
 
 
 def set_librarian(actor: Reader, reader: Reader, *, librarian: bool, now: datetime) -> None:
     """Make a reader a librarian (staff) or a plain reader again. Administrators only."""
-    _administrator(actor)
+    require_administrator(actor)
     if reader.is_superuser:
         raise _invalid(_("An administrator stays a librarian."))
     with transaction.atomic():
@@ -133,8 +55,8 @@ def set_librarian(actor: Reader, reader: Reader, *, librarian: bool, now: dateti
 
 def set_seat_active(actor: Reader, seat: Seat, *, active: bool, reason: str, now: datetime) -> None:
     """Open or close one seat; a closed seat shows readers the reason."""
-    _librarian(actor)
-    reason = "" if active else _reason(reason)
+    require_librarian(actor)
+    reason = "" if active else clean_note(reason)
     with transaction.atomic():
         seat = Seat.objects.select_for_update().select_related("room").get(pk=seat.pk)
         before = {"active": seat.active, "inactive_reason": seat.inactive_reason}
@@ -149,8 +71,8 @@ def set_seat_active(actor: Reader, seat: Seat, *, active: bool, reason: str, now
 
 def set_room_active(actor: Reader, room: Room, *, active: bool, reason: str, now: datetime) -> None:
     """Open or close a whole reading room; readers see the reason on its seats."""
-    _administrator(actor)
-    reason = "" if active else _reason(reason)
+    require_administrator(actor)
+    reason = "" if active else clean_note(reason)
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         before = {"active": room.active, "inactive_reason": room.inactive_reason}
@@ -177,7 +99,7 @@ def _room_values(room: Room) -> dict[str, Any]:
 
 def save_room(actor: Reader, room: Room | None, values: dict[str, Any], *, now: datetime) -> Room:
     """Create a room (room None) or change its name, floor and position."""
-    _administrator(actor)
+    require_administrator(actor)
     name = " ".join(str(values.get("name", "")).split())
     floor = str(values.get("floor", "")).strip()
     if not name:
@@ -222,7 +144,7 @@ def change_room_policy(
     actor: Reader, room: Room, values: dict[str, Any], unset: list[str], *, now: datetime
 ) -> dict[str, Any]:
     """Set and remove a room's policy overrides, validated by library.policy first."""
-    _administrator(actor)
+    require_administrator(actor)
     with transaction.atomic():
         before = dict(Room.objects.get(pk=room.pk).policy)
         try:
@@ -246,7 +168,7 @@ def import_file(
 
     Raises imports.BadFile listing every bad row; then nothing was written.
     """
-    _administrator(actor)
+    require_administrator(actor)
     if kind not in IMPORT_KINDS:
         raise _invalid(_("Unknown kind of import."))
     label = filename or path.name

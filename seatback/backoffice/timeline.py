@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from seatback.core.errors import REFUSALS
 from seatback.library.models import Seat
-from seatback.reader.present import ACTION_LABELS, outcome_sentence
 from seatback.readers.models import Reader
 from seatback.seats.models import Challenge, Hold, ScanRecord
+from seatback.seats.words import ACTION_LABELS, outcome_sentence
 
 # Events of the same instant: the scan first, then what it changed.
 ORDER = {"scan": 0, "challenge_start": 1, "challenge_end": 2, "hold_end": 3, "hold_start": 4}

@@ -22,9 +22,9 @@ from seatback.backoffice.timeline import holder_at, seat_events
 from seatback.core import clock
 from seatback.core.errors import Refusal
 from seatback.library.models import Room, Seat
-from seatback.reader.present import STATE_WORDS
 from seatback.seats.selectors import room_counts
 from seatback.seats.services import Situation
+from seatback.seats.words import STATE_WORDS
 
 PAGE_SIZE = 50
 

@@ -1,13 +1,18 @@
-"""Small request helpers shared by the API and the reader pages."""
+"""Request and response helpers shared by every door: the client's address, and the one
+place where a refusal becomes a response."""
 
 from __future__ import annotations
 
 import ipaddress
+import json
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
-from seatback.seats.services import Evidence
+from seatback.core.errors import Refusal
+
+API_PREFIX = "/api/"
 
 
 def _is_trusted_proxy(address: str) -> bool:
@@ -46,5 +51,32 @@ def client_address(request: HttpRequest) -> str | None:
         return peer
 
 
-def evidence(request: HttpRequest) -> Evidence:
-    return Evidence(address=client_address(request), client=request.headers.get("User-Agent", ""))
+def refusal_parts(refusal: Refusal, *, as_json: bool) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of a refusal, for Django views and for plain WSGI alike:
+    `{"error": {"code", "message", ...}}` for programs, the sentence alone for people."""
+    if as_json:
+        body = json.dumps({"error": refusal.as_dict()}, ensure_ascii=False).encode()
+        content_type = "application/json"
+    else:
+        body = refusal.message.encode()
+        content_type = "text/plain; charset=utf-8"
+    headers = [("Content-Type", content_type)]
+    if refusal.retry_after is not None:
+        headers.append(("Retry-After", str(refusal.retry_after)))
+    headers.append(("Content-Language", translation.get_language() or settings.LANGUAGE_CODE))
+    return refusal.status, headers, body
+
+
+def refusal_response(
+    request: HttpRequest | None, refusal: Refusal, *, as_json: bool | None = None
+) -> HttpResponse:
+    """A refusal as a response: JSON under /api/ (or when `as_json`), a sentence otherwise.
+
+    Pages that can say more render the refusal inside the page instead."""
+    if as_json is None:
+        as_json = request is not None and request.path.startswith(API_PREFIX)
+    status, headers, body = refusal_parts(refusal, as_json=as_json)
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response

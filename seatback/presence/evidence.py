@@ -1,19 +1,37 @@
-"""Reading presence evidence from a request: the API's JSON body or a seat page's form."""
+"""What a scan brings as evidence, read from a request: the API's JSON body or a seat page's
+form."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from seatback.core.errors import Refusal
-from seatback.core.http import evidence
+from seatback.core.http import client_address
 from seatback.presence.checks import Position, normalise_code
-from seatback.seats.services import Evidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a scan came from, kept in the scan record."""
+
+    address: str | None = None
+    client: str = ""
+    # For the presence checks (docs/presence.md): the phone's position, and the code from
+    # the room's screen.
+    position: Position | None = None
+    room_code: str = ""
+
+
+def request_evidence(request: HttpRequest) -> Evidence:
+    """The client's address and browser, as every scan records them."""
+    return Evidence(address=client_address(request), client=request.headers.get("User-Agent", ""))
+
 
 # session key: {room id (str): the last code this phone brought from the room's screen}
 SESSION_KEY = "presence_codes"
@@ -74,4 +92,4 @@ def presence_evidence(request: HttpRequest, data: Mapping[str, Any], room_id: in
     code = normalise_code(code) or code[:20]
     if not code and hasattr(request, "session"):
         code = str(request.session.get(SESSION_KEY, {}).get(str(room_id), ""))
-    return replace(evidence(request), position=position, room_code=code)
+    return replace(request_evidence(request), position=position, room_code=code)

@@ -30,7 +30,7 @@ def display_of(room: Room, now: datetime, *, new_key: bool = False) -> RoomDispl
 
 
 def display_url(display: RoomDisplay) -> str:
-    path = reverse("presence:display", args=[display.room_id])
+    path = reverse("screens:display", args=[display.room_id])
     return f"{settings.BASE_URL}{path}?key={display.key}"
 
 
@@ -55,7 +55,7 @@ def shown_code(room: Room, now: datetime) -> ShownCode:
     seconds = int(room.effective_policy().values["rotating_seconds"])
     window = window_of(now, seconds)
     code = rotating_code(room.pk, window, seconds)
-    path = reverse("presence:here", args=[room.pk])
+    path = reverse("pages:here", args=[room.pk])
     return ShownCode(
         code=code,
         here_url=f"{settings.BASE_URL}{path}?c={code}",

@@ -1,4 +1,5 @@
-"""Signing a reader in, shared by the API and the phone pages."""
+"""Signing a reader in (shared by the API and the phone pages); banning, unbanning and
+forgiving violations (shared by every back-office page that offers them)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from seatback.audit.services import clean_note, iso_or_none, record
 from seatback.core import ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address
-from seatback.readers.models import ApiToken, Reader
+from seatback.readers.models import ApiToken, Reader, Violation
+from seatback.readers.roles import require_librarian
 
 
 def bearer_reader(request: HttpRequest, now: datetime) -> Reader | None:
@@ -44,3 +48,60 @@ def sign_in(request: HttpRequest, card_number: str, password: str) -> Reader:
     except OperationalError as exc:  # SQLite's writer stayed busy past its timeout
         raise Refusal("busy", retry_after=1) from exc
     return reader
+
+
+# Bans and violations: one service for every page that offers them ------------------
+
+
+def ban(actor: Reader, reader: Reader, *, reason: str, until: datetime, now: datetime) -> None:
+    """Suspend a reader until `until`; the reader sees the reason and the end."""
+    require_librarian(actor)
+    reason = clean_note(reason)
+    if until <= now:
+        raise Refusal("invalid_request", _("The end of the ban must be in the future."))
+    if reader.is_staff or reader.is_superuser:
+        raise Refusal("invalid_request", _("Librarians and administrators cannot be banned."))
+    with transaction.atomic():
+        reader = Reader.objects.select_for_update().get(pk=reader.pk)
+        before = {"banned_until": iso_or_none(reader.banned_until), "ban_reason": reader.ban_reason}
+        reader.banned_until, reader.ban_reason = until, reason
+        reader.save(update_fields=["banned_until", "ban_reason"])
+        after = {"banned_until": iso_or_none(until), "ban_reason": reason}
+        record(actor, "reader.ban", reader, now=now, before=before, after=after)
+
+
+def unban(actor: Reader, reader: Reader, *, now: datetime, note: str = "") -> None:
+    require_librarian(actor)
+    note = clean_note(note, required=False)
+    with transaction.atomic():
+        reader = Reader.objects.select_for_update().get(pk=reader.pk)
+        if not reader.is_banned(now):
+            raise Refusal("invalid_request", _("This reader is not banned."))
+        before = {"banned_until": iso_or_none(reader.banned_until), "ban_reason": reader.ban_reason}
+        # The ban ends now rather than vanishing: violations from before it stay wiped
+        # (reservations counts only violations after the last ban's end).
+        reader.banned_until, reader.ban_reason = now, ""
+        reader.save(update_fields=["banned_until", "ban_reason"])
+        after = {"banned_until": iso_or_none(now), "ban_reason": ""}
+        record(actor, "reader.unban", reader, now=now, before=before, after=after, note=note)
+
+
+def forgive(actor: Reader, violation: Violation, *, now: datetime, note: str = "") -> None:
+    """Forgive a violation: it stays on record but no longer counts towards a ban."""
+    require_librarian(actor)
+    note = clean_note(note, required=False)
+    with transaction.atomic():
+        updated = Violation.objects.filter(pk=violation.pk, forgiven_at__isnull=True).update(
+            forgiven_at=now
+        )
+        if not updated:
+            raise Refusal("invalid_request", _("This violation is already forgiven."))
+        record(
+            actor,
+            "violation.forgive",
+            violation,
+            now=now,
+            before={"forgiven_at": None},
+            after={"forgiven_at": now.isoformat()},
+            note=note,
+        )

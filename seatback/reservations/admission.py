@@ -11,7 +11,6 @@ at once to try again in a few seconds, which costs the server almost nothing.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -20,13 +19,6 @@ from contextlib import contextmanager
 from django.conf import settings
 
 from seatback.core.errors import Refusal
-
-
-def _setting(name: str, env: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = int(os.environ.get(env, default))
-    return max(1, int(value))
 
 
 class Admission:
@@ -43,9 +35,9 @@ class Admission:
 
     @contextmanager
     def enter(self) -> Iterator[None]:
-        limit = _setting("BOOKING_CONCURRENCY", "SEATBACK_BOOKING_CONCURRENCY", 4)
-        queue = _setting("BOOKING_QUEUE", "SEATBACK_BOOKING_QUEUE", 64)
-        wait = float(getattr(settings, "BOOKING_QUEUE_WAIT_SECONDS", 2.0))
+        # Read at each entry (not at import) so that tests may change them.
+        limit, queue = settings.BOOKING_CONCURRENCY, settings.BOOKING_QUEUE
+        wait = settings.BOOKING_QUEUE_WAIT_SECONDS
         ticket: threading.Event | None = None
         with self._lock:
             if self._running < limit and not self._line:

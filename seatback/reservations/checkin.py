@@ -1,23 +1,18 @@
-"""The `checkin` intent (签到): called by seats.services.perform inside its transaction,
-with the seat and reader locked, so it follows the same rule as every other scan."""
+"""The `checkin` intent (签到), plugged into the seat rule (seats.services.plug_in_intent)
+when the app starts: seats.services.perform calls it inside its transaction, with the seat
+and reader locked, so it follows the same rule as every other scan."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from seatback.core.errors import Refusal
 from seatback.reservations.models import Reservation
 from seatback.seats.models import Challenge, Hold
-
-if TYPE_CHECKING:
-    from seatback.seats.services import Situation
+from seatback.seats.services import Situation, end_hold, local_time, seconds_until
 
 
-def checkin_refusal(s: Situation) -> Refusal | None:
-    from seatback.seats.services import local_time, seconds_until
-
+def checkin_refusal(s: Situation, _minutes: int | None = None) -> Refusal | None:
     if not s.is_open:
         return Refusal("room_closed")
     mine = s.my_reservation
@@ -34,12 +29,10 @@ def checkin_refusal(s: Situation) -> Refusal | None:
     return None
 
 
-def apply_checkin(s: Situation) -> str:
+def apply_checkin(s: Situation, _minutes: int | None = None) -> str:
     """The reader becomes the seat's holder until the booking ends (or the room closes)."""
-    from seatback.seats.services import _end_hold
-
     reservation = s.my_reservation
-    assert reservation is not None and s.reader is not None
+    assert isinstance(reservation, Reservation) and s.reader is not None
     if s.challenge is not None:
         # Someone started the clock on a seat that is booked: the booking wins.
         Challenge.objects.filter(pk=s.challenge.pk).update(
@@ -49,9 +42,9 @@ def apply_checkin(s: Situation) -> str:
         # A walk-in whose hold runs until the booking starts, or an early arrival of the
         # reader themselves: the booking takes over now.
         reason = Hold.EndReason.MOVED if s.is_mine(s.hold) else Hold.EndReason.CLAIMED
-        _end_hold(s.hold, s.now, reason)
+        end_hold(s.hold, s.now, reason)
     if s.reader_hold is not None and s.reader_hold.seat_id != s.seat.pk:
-        _end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
+        end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
     hold = Hold.objects.create(
         seat=s.seat,
         reader=s.reader,

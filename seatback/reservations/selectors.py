@@ -68,3 +68,11 @@ def reader_reservations(reader_id: int, now: datetime) -> list[Reservation]:
         .select_related("seat__room")
         .order_by("start")
     )
+
+
+def status_at(reservation: Reservation, now: datetime) -> str:
+    """The stored status, with a booking past its check-in deadline shown as a no-show
+    even before any worker has marked it."""
+    if reservation.status == Reservation.Status.BOOKED and reservation.checkin_until <= now:
+        return str(Reservation.Status.NO_SHOW)
+    return str(reservation.status)

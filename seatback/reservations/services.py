@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from seatback.core import live
+from seatback.core import live, locking
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.notifications.models import Notice
@@ -25,8 +25,8 @@ from seatback.reservations import taken
 from seatback.reservations.models import Reservation, ReservationSlot
 from seatback.reservations.rules import BookingRules
 from seatback.reservations.selectors import live_q
-from seatback.seats import services as seat_services
 from seatback.seats.models import Challenge, Hold
+from seatback.seats.services import local_time, lock, seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,6 @@ def apply_ban(reader: Reader, *, at: datetime, now: datetime, rules: BookingRule
     return bool(updated)
 
 
-def lift_ban(reader: Reader, *, now: datetime) -> None:
-    Reader.objects.filter(pk=reader.pk).update(banned_until=now, ban_reason="")
-    reader.banned_until, reader.ban_reason = now, ""
-
-
 # Settling: bookings that stopped keeping their seat -----------------------------------
 
 
@@ -190,8 +185,6 @@ def _settle(where: Q, now: datetime) -> None:
 def _booking_refusal(
     seat: Seat, reader: Reader, start: datetime, end: datetime, now: datetime, rules: BookingRules
 ) -> Refusal | None:
-    from seatback.seats.services import local_time, seconds_until
-
     if reader.is_banned(now):
         return Refusal("banned")
     if not (seat.reservable and seat.active and seat.room.active):
@@ -291,19 +284,16 @@ def reserve(
     early = None if checked else seat_taken(seat, start, end, now)
     if early is not None:
         raise early
-    try:
-        with seat_services._seat_transaction():
-            seat, reader = seat_services._lock(seat, reader)
-            _settle(Q(seat=seat) | Q(reader=reader), now)
-            rules = rules_for(seat)
-            refusal = _booking_refusal(seat, reader, start, end, now, rules)
-            if refusal is None:
-                reservation = _book(seat, reader, start, end, now, rules)
-    except (OperationalError, IntegrityError) as exc:
-        # A lock wait ran out, SQLite stayed busy, or (never with locking on) a unique
-        # constraint caught a double booking: nothing was written; try again.
-        log.warning("reserve seat %s by %s: %s", seat.pk, reader.pk, exc)
-        raise Refusal("busy", retry_after=1) from exc
+    with (
+        locking.busy_when_contended(f"reserve seat {seat.pk} by {reader.pk}"),
+        locking.seat_transaction(),
+    ):
+        seat, reader = lock(seat, reader)
+        _settle(Q(seat=seat) | Q(reader=reader), now)
+        rules = rules_for(seat)
+        refusal = _booking_refusal(seat, reader, start, end, now, rules)
+        if refusal is None:
+            reservation = _book(seat, reader, start, end, now, rules)
     if refusal is not None:
         raise refusal
     taken.remember(seat.pk, start, end, now, reservation.checkin_until)
@@ -341,39 +331,36 @@ def cancel(reservation: Reservation, reader: Reader, *, now: datetime) -> bool:
     if reservation.reader_id != reader.pk:
         raise Refusal("not_found")
     seat = reservation.seat
-    try:
-        with seat_services._seat_transaction():
-            seat, reader = seat_services._lock(seat, reader)
-            current = Reservation.objects.get(pk=reservation.pk)
-            if current.status == Reservation.Status.CHECKED_IN:
-                raise Refusal(
-                    "invalid_request",
-                    _("You have checked in: release the seat instead of cancelling."),
-                )
-            if current.status != Reservation.Status.BOOKED or current.checkin_until <= now:
-                raise Refusal("not_found", _("This booking is no longer active."))
-            rules = rules_for(seat)
-            late = now > current.start - rules.cancel_cutoff
-            Reservation.objects.filter(pk=current.pk).update(
-                status=Reservation.Status.CANCELLED, cancelled_at=now
+    with (
+        locking.busy_when_contended(f"cancel reservation {reservation.pk}"),
+        locking.seat_transaction(),
+    ):
+        seat, reader = lock(seat, reader)
+        current = Reservation.objects.get(pk=reservation.pk)
+        if current.status == Reservation.Status.CHECKED_IN:
+            raise Refusal(
+                "invalid_request",
+                _("You have checked in: release the seat instead of cancelling."),
             )
-            ReservationSlot.objects.filter(reservation_id=current.pk, active=True).update(
-                active=False
+        if current.status != Reservation.Status.BOOKED or current.checkin_until <= now:
+            raise Refusal("not_found", _("This booking is no longer active."))
+        rules = rules_for(seat)
+        late = now > current.start - rules.cancel_cutoff
+        Reservation.objects.filter(pk=current.pk).update(
+            status=Reservation.Status.CANCELLED, cancelled_at=now
+        )
+        ReservationSlot.objects.filter(reservation_id=current.pk, active=True).update(active=False)
+        if late and rules.late_cancel_is_violation:
+            record_violation(
+                reader,
+                Violation.Kind.LATE_CANCEL,
+                at=now,
+                key=f"reservation:{current.pk}:late_cancel",
+                now=now,
+                seat=seat,
+                rules=rules,
             )
-            if late and rules.late_cancel_is_violation:
-                record_violation(
-                    reader,
-                    Violation.Kind.LATE_CANCEL,
-                    at=now,
-                    key=f"reservation:{current.pk}:late_cancel",
-                    now=now,
-                    seat=seat,
-                    rules=rules,
-                )
-            seat_id = seat.pk
-            transaction.on_commit(lambda: live.bump(seat_id))
-    except (OperationalError, IntegrityError) as exc:
-        log.warning("cancel reservation %s: %s", reservation.pk, exc)
-        raise Refusal("busy", retry_after=1) from exc
+        seat_id = seat.pk
+        transaction.on_commit(lambda: live.bump(seat_id))
     taken.forget(seat.pk)
     return late

@@ -19,7 +19,7 @@ from django.core.cache import cache
 
 
 def _seconds() -> float:
-    return float(getattr(settings, "BOOKING_TAKEN_SECONDS", 1.5))
+    return float(settings.BOOKING_TAKEN_SECONDS)
 
 
 def _key(seat_id: int) -> str:

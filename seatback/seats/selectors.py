@@ -13,7 +13,7 @@ from django.core.cache import cache
 from seatback.core import live
 from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader
-from seatback.reservations.selectors import reserved_seat_ids
+from seatback.seats import bookings
 from seatback.seats.models import Challenge, Hold
 
 STATES = ("free", "held", "challenged", "reserved", "away")
@@ -34,7 +34,7 @@ def _seat_rows(rooms: list[Room], now: datetime) -> Iterator[tuple[int, int, str
         .filter(seat__room_id__in=room_ids)
         .values_list("seat_id", "away_until")
     )
-    reserved = reserved_seat_ids(room_ids, now)
+    reserved = bookings.source().reserved_seat_ids(room_ids, now)
     seats = Seat.objects.filter(room_id__in=room_ids, active=True).values_list("id", "room_id")
     for seat_id, room_id in seats:
         if room_id not in open_rooms:

@@ -9,43 +9,30 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from seatback.core import live
+from seatback.core import live, locking
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.library.policy import Policy
-from seatback.presence.checks import Position, assess
+from seatback.presence.checks import assess
+from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
-from seatback.reservations.models import Reservation
-from seatback.reservations.selectors import upcoming_on_seat
+from seatback.seats import bookings
+from seatback.seats.bookings import Booking
 from seatback.seats.models import Challenge, Hold, ScanRecord
 
 log = logging.getLogger(__name__)
 
 INTENTS = ("challenge", "claim", "return", "withdraw", "release", "step-out", "checkin")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Where a scan came from, kept in the scan record."""
-
-    address: str | None = None
-    client: str = ""
-    # For the presence checks (docs/presence.md): the phone's position, and the code from
-    # the room's screen.
-    position: Position | None = None
-    room_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +63,7 @@ class Situation:
     reader_hold: Hold | None  # the reader's hold, on any seat
     last_return_at: datetime | None  # when the seat's last challenge was answered by a return
     my_last_challenge: Challenge | None  # the reader's latest challenge on this seat
-    upcoming: list[Reservation] = field(default_factory=list)  # bookings not yet checked in
+    upcoming: Sequence[Booking] = field(default_factory=list)  # bookings not yet checked in
 
     @classmethod
     def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
@@ -125,7 +112,7 @@ class Situation:
                 if mine
                 else None
             ),
-            upcoming=upcoming_on_seat(seat.pk, now),
+            upcoming=bookings.source().upcoming_on_seat(seat.pk, now),
         )
 
     # What the situation means -------------------------------------------------------
@@ -150,12 +137,12 @@ class Situation:
         return until if until > self.now else None
 
     @property
-    def reservation(self) -> Reservation | None:
+    def reservation(self) -> Booking | None:
         """The booking waiting for its reader to check in now (seat state `reserved`)."""
         return next((r for r in self.upcoming if r.checkin_from <= self.now), None)
 
     @property
-    def my_reservation(self) -> Reservation | None:
+    def my_reservation(self) -> Booking | None:
         """This reader's next booking of this seat whose check-in deadline is ahead."""
         mine = self.reader.pk if self.reader is not None else None
         return next((r for r in self.upcoming if r.reader_id == mine), None)
@@ -348,18 +335,14 @@ def _step_out_refusal(s: Situation, minutes: int | None) -> Refusal | None:
 
 
 def _checkin_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
-    from seatback.reservations.checkin import checkin_refusal
-
-    return checkin_refusal(s)
-
-
-def _apply_checkin(s: Situation, _minutes: int | None) -> str:
-    from seatback.reservations.checkin import apply_checkin
-
-    return apply_checkin(s)
+    # Until a booking system plugs in check-in (plug_in_intent), nobody has a booking.
+    return Refusal("not_reserved")
 
 
-RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
+Rule = Callable[[Situation, int | None], Refusal | None]
+Apply = Callable[[Situation, int | None], str]
+
+RULES: dict[str, Rule] = {
     "challenge": _challenge_refusal,
     "claim": _claim_refusal,
     "return": _return_refusal,
@@ -373,7 +356,8 @@ RULES: dict[str, Callable[[Situation, int | None], Refusal | None]] = {
 # Writing --------------------------------------------------------------------------------
 
 
-def _end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
+def end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
+    """End a current hold (call inside the seat transaction)."""
     if hold is not None:
         Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(
             ended_at=now, end_reason=reason
@@ -386,7 +370,7 @@ def _take(s: Situation, source: str) -> None:
     """The reader becomes the seat's holder, leaving any other seat they held."""
     assert s.reader is not None
     if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
-        _end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
+        end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
     Hold.objects.create(
         seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at
     )
@@ -414,7 +398,7 @@ def _apply_challenge(s: Situation, _minutes: int | None) -> str:
 
 def _apply_claim(s: Situation, _minutes: int | None) -> str:
     _end_challenge(s, Challenge.Status.CLAIMED)
-    _end_hold(s.hold, s.now, Hold.EndReason.CLAIMED)
+    end_hold(s.hold, s.now, Hold.EndReason.CLAIMED)
     _take(s, Hold.Source.CLAIM)
     return "claimed"
 
@@ -438,7 +422,7 @@ def _apply_withdraw(s: Situation, _minutes: int | None) -> str:
 
 
 def _apply_release(s: Situation, _minutes: int | None) -> str:
-    _end_hold(s.hold, s.now, Hold.EndReason.RELEASED)
+    end_hold(s.hold, s.now, Hold.EndReason.RELEASED)
     return "released"
 
 
@@ -456,54 +440,23 @@ APPLY: dict[str, Callable[[Situation, int | None], str]] = {
     "withdraw": _apply_withdraw,
     "release": _apply_release,
     "step-out": _apply_step_out,
-    "checkin": _apply_checkin,
 }
+
+
+def plug_in_intent(intent: str, rule: Rule, apply: Apply) -> None:
+    """Let a domain app above this one decide and carry out one of INTENTS, inside the same
+    transaction and locks as every scan (reservations plugs in `checkin`)."""
+    if intent not in INTENTS:
+        raise ValueError(f"unknown intent {intent!r}")
+    RULES[intent], APPLY[intent] = rule, apply
 
 
 # The transaction ------------------------------------------------------------------------
 
 
-# SQLite lets writers that wait for its one write lock poll for it, sleeping up to 100 ms
-# between tries, so in a rush one scan can lose again and again until its busy timeout runs
-# out, while the lock sits free during the sleeps. A process's scans therefore queue here
-# first, each woken the moment the one before it is done; BEGIN IMMEDIATE still orders them
-# against other processes and other writes.
-_sqlite_scans = threading.RLock()
-
-
-@contextmanager
-def _seat_transaction() -> Iterator[None]:
-    """A transaction whose locks make the first of simultaneous scans win cleanly.
-
-    SQLite: BEGIN IMMEDIATE serialises writers (a process's scans queue first on
-    _sqlite_scans). PostgreSQL: the seat's and reader's rows are locked FOR NO KEY UPDATE
-    (see _lock) with a short lock_timeout. settings.SEAT_LOCKING=False (the tests' control
-    run only) drops all of it, to show what the locks prevent.
-    """
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        configured = connection.settings_dict["OPTIONS"].get("transaction_mode")
-        connection.transaction_mode = configured if settings.SEAT_LOCKING else None  # type: ignore[attr-defined]
-        if settings.SEAT_LOCKING:
-            wait = float(connection.settings_dict["OPTIONS"].get("timeout", 5))
-            if not _sqlite_scans.acquire(timeout=wait):
-                raise OperationalError("database is locked (waited for this process's scans)")
-            try:
-                with transaction.atomic():
-                    yield
-            finally:
-                _sqlite_scans.release()
-            return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SET LOCAL lock_timeout = %s", [f"{settings.SEAT_LOCK_TIMEOUT_SECONDS}s"]
-                )
-        yield
-
-
-def _lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
+def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
+    """Lock the seat's row, then the reader's (inside locking.seat_transaction); returns
+    them as read under the lock."""
     if not settings.SEAT_LOCKING:
         return seat, reader
     # Fixed order, seat before reader, so two transactions never wait on each other.
@@ -574,8 +527,11 @@ def perform(
         _record_apart(seat, reader, intent, "invalid_intent", now, evidence)
         raise Refusal("invalid_intent")
     try:
-        with _seat_transaction():
-            seat, reader = _lock(seat, reader)
+        with (
+            locking.busy_when_contended(f"seat {seat.pk} {intent} by {reader.pk}"),
+            locking.seat_transaction(),
+        ):
+            seat, reader = lock(seat, reader)
             _settle(seat, reader, now)
             situation = Situation.read(seat, reader, now)
             presence = assess(
@@ -604,12 +560,10 @@ def perform(
                 evidence,
                 presence.record(),
             )
-    except (OperationalError, IntegrityError) as exc:
-        # A lock wait ran out, SQLite stayed busy, or (never with locking on) a constraint
-        # caught a race: the reader is told to try again, and nothing was changed.
-        log.warning("seat %s %s by %s: %s", seat.pk, intent, reader.pk, exc)
-        _record_apart(seat, reader, intent, "busy", now, evidence)
-        raise Refusal("busy", retry_after=1) from exc
+    except Refusal as busy:
+        if busy.code == "busy":  # nothing was changed; the busy scan is still recorded
+            _record_apart(seat, reader, intent, busy.code, now, evidence)
+        raise
     if refusal is not None:
         raise refusal
     return Outcome(outcome=outcome, seat=seat)

@@ -77,7 +77,8 @@ def test_unban(as_lin: Client, alice, client_for):
     response = as_lin.post(f"/backoffice/readers/{alice.pk}/unban", {"note": "apologised"})
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert (alice.banned_until, alice.ban_reason) == (None, "")
+    # The ban ends now (not erased), so violations from before it do not count again.
+    assert (alice.banned_until, alice.ban_reason) == (at("09:00"), "")
     assert "suspended" not in page_text(client_for(alice, "en").get("/me"))
     entry = AuditEntry.objects.get(action="reader.unban")
     assert entry.before["ban_reason"] == "no-shows" and entry.note == "apologised"

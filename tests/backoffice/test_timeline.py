@@ -14,9 +14,9 @@ from seatback.backoffice.timeline import holder_at
 from seatback.core import clock
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
+from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats import services
-from seatback.seats.services import Evidence
 from tests.conftest import at
 from tests.reader.conftest import page_text
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from seatback.core import locking
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.seats import services
@@ -121,7 +122,7 @@ class CheckProbe:
     counter increment under a lock. Counts are per (intent, seat id).
 
     It also times how long each scan waited for its locks: from entering
-    `_seat_transaction` (SQLite waits in its BEGIN IMMEDIATE) to `_lock` returning
+    `locking.seat_transaction` (SQLite waits in its BEGIN IMMEDIATE) to `lock` returning
     (PostgreSQL waits there), to show how far the waits stay below the lock timeout.
     """
 
@@ -152,7 +153,7 @@ class CheckProbe:
             return counted
 
         entered = threading.local()
-        transaction, lock = services._seat_transaction, services._lock
+        transaction, lock = locking.seat_transaction, services.lock
 
         @contextmanager
         def timed_transaction() -> Iterator[None]:
@@ -168,9 +169,9 @@ class CheckProbe:
 
         for intent in originals:
             services.APPLY[intent] = counting(intent)
-        services._seat_transaction, services._lock = timed_transaction, timed_lock
+        locking.seat_transaction, services.lock = timed_transaction, timed_lock
         try:
             yield self
         finally:
             services.APPLY.update(originals)
-            services._seat_transaction, services._lock = transaction, lock
+            locking.seat_transaction, services.lock = transaction, lock

@@ -20,7 +20,7 @@ import pytest
 from django.db import connections
 from django.test import override_settings
 
-from seatback.core import clock
+from seatback.core import clock, locking
 from seatback.core.errors import REFUSALS
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
@@ -45,8 +45,8 @@ def in_background(call: Callable[[], Reply]) -> Iterator[Future[Reply]]:
 @contextmanager
 def seat_locked_by_another_scan(seat: Seat, reader: Reader) -> Iterator[None]:
     """Hold the locks a scan of `seat` by `reader` holds, with the production code."""
-    with services._seat_transaction():
-        services._lock(seat, reader)
+    with locking.seat_transaction():
+        services.lock(seat, reader)
         yield
 
 

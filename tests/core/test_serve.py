@@ -48,7 +48,7 @@ def test_serve_migrates_an_empty_data_dir_and_answers(tmp_path: Path) -> None:
         assert '<html lang="zh-CN">' in home.text
         css = next(line for line in home.text.splitlines() if "stylesheet" in line)
         href = css.split('href="')[1].split('"')[0]
-        assert href.startswith("/static/reader/reader.") and href != "/static/reader/reader.css"
+        assert href.startswith("/static/pages/reader.") and href != "/static/pages/reader.css"
         static = requests.get(f"{base}{href}", headers={"Accept-Encoding": "gzip"}, timeout=10)
         assert static.status_code == 200
         assert "immutable" in static.headers["Cache-Control"]  # hashed name, cached for good

@@ -62,7 +62,7 @@ def test_not_signed_in_goes_to_the_login_page(study: Room, phone: Callable[..., 
     for method, url, data in pages_for(study):
         response = getattr(phone(None), method)(url, data)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("reader:login") + "?next=")
+        assert response["Location"].startswith(reverse("pages:login") + "?next=")
     assert dict(study.seats.values_list("pk", "code")) == codes
 
 

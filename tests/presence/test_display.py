@@ -10,14 +10,11 @@ from django.test import Client
 
 from seatback.core import clock
 from seatback.library.models import Room, Seat
+from seatback.pages.presence_views import HERE_TRIES_PER_MINUTE
 from seatback.presence.models import RoomDisplay
 from seatback.presence.services import display_of
-from seatback.presence.views import (
-    DISPLAY_POLLS_PER_MINUTE,
-    HERE_TRIES_PER_MINUTE,
-    WRONG_KEYS_PER_MINUTE,
-)
 from seatback.readers.models import Reader
+from seatback.screens.views import DISPLAY_POLLS_PER_MINUTE, WRONG_KEYS_PER_MINUTE
 from seatback.seats.models import ScanRecord
 from tests.commands.conftest import run
 from tests.conftest import at

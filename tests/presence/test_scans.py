@@ -9,9 +9,9 @@ import pytest
 from seatback.library.models import Room, Seat
 from seatback.presence import checks
 from seatback.presence.checks import GatePassage, Position
+from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats.models import ScanRecord
-from seatback.seats.services import Evidence
 from tests.conftest import at
 from tests.presence.conftest import ROOM_POSITION, ask, code_for
 from tests.seats.scans import pending_challenge, refused, scan, seat_held_by

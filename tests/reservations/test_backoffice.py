@@ -64,24 +64,25 @@ def test_lift_a_ban_and_forgive_a_violation_are_audited(
     assert "Banned until 2026-12-08 09:30" in page
     assert "did not check in" in page
 
-    done = client.post(f"/backoffice/reservations/readers/{alice.pk}/lift-ban", {"note": "ill"})
-    assert done.status_code == 302
+    here = "/backoffice/reservations/reader?card=20230001"
+    done = client.post(f"/backoffice/readers/{alice.pk}/unban", {"note": "ill", "next": here})
+    assert (done.status_code, done["Location"]) == (302, here)
     alice.refresh_from_db()
     assert not alice.is_banned(at("10:01"))
-    entry = AuditEntry.objects.get(action="lift_ban")
+    entry = AuditEntry.objects.get(action="reader.unban")
     assert (entry.actor, entry.note) == (lin, "ill")
 
     violation = Violation.objects.get()
-    client.post(f"/backoffice/reservations/violations/{violation.pk}/forgive")
+    client.post(f"/backoffice/violations/{violation.pk}/forgive", {"next": here})
     violation.refresh_from_db()
     assert violation.forgiven_at is not None
-    assert AuditEntry.objects.filter(action="forgive_violation").count() == 1
+    assert AuditEntry.objects.filter(action="violation.forgive").count() == 1
 
 
 def test_a_reader_cannot_lift_their_own_ban(alice: Reader) -> None:
     alice.banned_until = at("23:00")
     alice.save()
-    response = signed_in(alice).post(f"/backoffice/reservations/readers/{alice.pk}/lift-ban")
+    response = signed_in(alice).post(f"/backoffice/readers/{alice.pk}/unban")
     assert response.status_code == 403
     alice.refresh_from_db()
     assert alice.banned_until == at("23:00")

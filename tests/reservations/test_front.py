@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from seatback.reservations.front import BOOKING_PATH, BookingFront
+from seatback.api.front import BOOKING_PATH, BookingFront
 
 
 class HeldApplication:

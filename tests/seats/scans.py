@@ -8,10 +8,11 @@ import pytest
 
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
+from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
-from seatback.seats.services import Evidence, Situation
+from seatback.seats.services import Situation
 
 
 def scan(

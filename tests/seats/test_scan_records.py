@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from seatback.library.models import Seat
+from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats.models import ScanRecord
-from seatback.seats.services import Evidence
 from tests.conftest import at
 from tests.seats.scans import refused, scan, seat_held_by
 

@@ -1,0 +1,105 @@
+"""The API's two decorators: `api` (method, clock, reader, rate limit, refusals as JSON)
+and `json_body` (the request body, read and validated once)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from seatback.core import clock, ratelimit
+from seatback.core.errors import Refusal
+from seatback.core.http import client_address, refusal_response
+from seatback.readers.models import Reader
+from seatback.readers.services import bearer_reader
+
+View = Callable[..., HttpResponse]
+
+
+def _csrf_ok(request: HttpRequest) -> bool:
+    # The CSRF check reads request.POST, which consumes a multipart body; read the body
+    # first so that it stays available to json_body (otherwise a RawPostDataException, a 500).
+    request.body  # noqa: B018
+    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is None  # type: ignore[arg-type]
+
+
+def _reader(request: HttpRequest, now: datetime) -> Reader | None:
+    """Bearer token, or the session cookie (which must carry CSRF on unsafe methods)."""
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return bearer_reader(request, now)
+    if request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
+            raise Refusal("forbidden", _("CSRF check failed: send the X-CSRFToken header."))
+        return request.user  # type: ignore[return-value]
+    return None
+
+
+def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable[[View], View]:
+    """Method check, clock read once, authentication, rate limit, refusals as JSON."""
+
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = refusal_response(
+                    request, Refusal("invalid_request", _("Method not allowed.")), as_json=True
+                )
+                response.status_code = 405
+                response["Allow"] = ", ".join(methods)
+                return response
+            now = clock.now()
+            try:
+                reader = _reader(request, now)
+                if signed_in and reader is None:
+                    raise Refusal("not_authenticated")
+                per_minute = {
+                    "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
+                    "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
+                }[limit]
+                who = f"r{reader.pk}" if reader else f"a{client_address(request)}"
+                ratelimit.hit(limit, who, per_minute)
+                return view(request, *args, reader=reader, now=now, **kwargs)
+            except Refusal as refusal:
+                return refusal_response(request, refusal, as_json=True)
+
+        return wrapper
+
+    return decorate
+
+
+def json_body(view: View) -> View:
+    """Pass the request's JSON object as `body` ({} when there is none); anything else is
+    refused with `invalid_request` before the view runs."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, *args, body=read_json(request), **kwargs)
+
+    return wrapper
+
+
+def read_json(request: HttpRequest) -> dict[str, Any]:
+    if not request.body:
+        return {}
+    # JSON only: a cross-site form cannot send it without a CORS preflight, so a page
+    # elsewhere cannot sign a phone into someone else's card (login CSRF).
+    if request.content_type != "application/json":
+        raise Refusal(
+            "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
+        )
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or nested too deep
+        raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise Refusal("invalid_request", _("The body must be a JSON object."))
+    return data

@@ -1,0 +1,75 @@
+"""POST /api/v1/reservations and DELETE /api/v1/reservations/{id} (spec §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from seatback.api.decorators import api, json_body
+from seatback.api.serialize import me_extra, reservation_json
+from seatback.core.errors import Refusal
+from seatback.library.models import Seat
+from seatback.readers.models import Reader
+from seatback.reservations import admission, services, taken
+from seatback.reservations.models import Reservation
+
+
+def _instant(value: object, name: str) -> datetime:
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30 or 25:00
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Refusal(
+            "invalid_request",
+            _("%(name)s must be an ISO 8601 time with an offset.") % {"name": name},
+        )
+    return moment
+
+
+@api("GET", "POST", limit="intents")
+@json_body
+def reservations(
+    request: HttpRequest, *, reader: Reader, now: datetime, body: dict[str, Any]
+) -> JsonResponse:
+    if request.method == "GET":
+        return JsonResponse(me_extra(reader, now)["reservations"], safe=False)
+    data = body
+    seat_id = data.get("seat_id")
+    if not isinstance(seat_id, int) or isinstance(seat_id, bool):
+        raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
+    start, end = _instant(data.get("start"), "start"), _instant(data.get("end"), "end")
+    # In a rush most requests ask for a seat just booked: answered from memory, no query.
+    if taken.known(seat_id, start, end, now):
+        raise Refusal("seat_unavailable")
+    seat = Seat.objects.select_related("room__library").filter(pk=seat_id, active=True).first()
+    if seat is None:
+        raise Refusal("unknown_seat", _("There is no seat with that id."))
+    # A seat already taken is answered before queueing for admission: in a rush most are.
+    refusal = services.seat_taken(seat, start, end, now)
+    if refusal is not None:
+        raise refusal
+    with admission.bookings.enter():
+        reservation = services.reserve(seat, reader, start, end, now=now, checked=True)
+    reservation.seat = seat
+    return JsonResponse(reservation_json(reservation, now), status=201)
+
+
+@api("DELETE", limit="intents")
+def reservation(
+    request: HttpRequest, reservation_id: int, *, reader: Reader, now: datetime
+) -> HttpResponse:
+    found = (
+        Reservation.objects.select_related("seat__room__library")
+        .filter(pk=reservation_id, reader=reader)
+        .first()
+    )
+    if found is None:
+        raise Refusal("not_found")
+    late = services.cancel(found, reader, now=now)
+    found.refresh_from_db()
+    return JsonResponse({**reservation_json(found, now), "late": late})

@@ -1,0 +1,90 @@
+"""`seatback serve`: migrate, collect static files, then serve with gunicorn."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.core.servers.basehttp import get_internal_wsgi_application
+from django.db import OperationalError, connection
+
+
+def check_database() -> None:
+    """Exit with one line naming DATABASE_URL when the database cannot be reached."""
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "SEATBACK_DATA_DIR"
+        reason = " ".join(str(exc).split())
+        sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
+        sys.exit(2)
+
+
+def run_gunicorn(host: str, port: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    # settings.WSGI_APPLICATION (seatback.wsgi, with the booking front door), found the way
+    # Django's runserver finds it: the top of the import tree is not imported from here.
+    application = get_internal_wsgi_application()
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", settings.SERVE_WORKERS)
+            self.cfg.set("threads", settings.SERVE_THREADS)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-")
+            # The path without its query string: a room display polls with its key there.
+            self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("proc_name", "seatback")
+            if "control_socket_disable" in self.cfg.settings:
+                # One shared socket path in $HOME would clash between two servers.
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self) -> Any:
+            return application
+
+    # Connections opened while migrating must not be shared with forked workers.
+    connection.close()
+    Server().run()
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The reservations scheduler as one process beside gunicorn (not one per web worker);
+    it exits by itself if this server goes away."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "seatback.cli", "worker", "--parent", str(os.getpid())]
+    )
+
+
+class Command(BaseCommand):
+    help = "Apply pending migrations and serve Seatback with a production server (gunicorn)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the reservations scheduler"
+        )
+
+    def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
+        check_database()
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")
+        self.stdout.flush()
+        worker = None if no_worker else start_worker()
+        try:
+            run_gunicorn(host, port)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

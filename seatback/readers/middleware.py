@@ -1,0 +1,36 @@
+"""Everything reachable without signing in is rate-limited per client address.
+
+The limit is generous (a campus NAT puts many phones behind one address); it exists to
+stop a script, not a crowd. Signed-in traffic has its own per-reader limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from seatback.core import clock, ratelimit
+from seatback.core.errors import Refusal
+from seatback.core.http import client_address, refusal_response
+from seatback.readers.services import bearer_reader
+
+
+class AnonymousRateLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Signed in means a session or a token that names a reader, not merely the header.
+        signed_in = request.user.is_authenticated or bearer_reader(request, clock.now()) is not None
+        if not signed_in and not request.path.startswith(settings.STATIC_URL):
+            try:
+                ratelimit.hit(
+                    "anonymous",
+                    str(client_address(request)),
+                    settings.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+                )
+            except Refusal as refusal:
+                return refusal_response(request, refusal)
+        return self.get_response(request)

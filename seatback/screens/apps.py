@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ScreensConfig(AppConfig):
+    """Displays at entrances and in rooms (audience app)."""
+
+    name = "seatback.screens"
+    label = "screens"
