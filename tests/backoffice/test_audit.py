@@ -8,7 +8,7 @@ from django.test import Client
 
 from seatback.audit.models import AuditEntry
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 
 def test_each_kind_of_change_is_recorded_and_shown(

@@ -13,7 +13,7 @@ from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.seats.models import ScanRecord
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 YESTERDAY = date(2026, 11, 30)  # the clock says 09:00 on 1 December: the story ran yesterday
 

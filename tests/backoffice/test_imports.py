@@ -9,7 +9,7 @@ from django.test import Client
 from seatback.audit.models import AuditEntry
 from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 SEATS = (
     "room,label,floor,x,y,features,reservable\n"

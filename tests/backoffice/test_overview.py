@@ -9,7 +9,7 @@ from seatback.core import clock
 from seatback.library.models import Seat
 from seatback.seats import services
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 
 def test_the_overview_shows_counts_and_each_seat_where_it_stands(

@@ -9,7 +9,7 @@ from seatback.audit.models import AuditEntry
 from seatback.readers.models import Reader, Violation
 from tests.api.conftest import bearer
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 
 def test_search_by_name_or_part_of_a_card_number(as_lin: Client, alice, bob, carol):

@@ -7,7 +7,7 @@ from django.test import Client
 
 from seatback.audit.models import AuditEntry
 from seatback.library.models import Library, Room
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 
 def test_create_and_edit_a_room(as_admin: Client, admin, library):

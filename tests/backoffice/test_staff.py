@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from seatback.audit.models import AuditEntry
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 
 def test_make_a_reader_a_librarian_and_back(as_admin: Client, alice, admin, client_for):

@@ -18,7 +18,7 @@ from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats import services
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 PHONE_A = Evidence(address="10.20.0.7", client="Mozilla/5.0 alice-phone MicroMessenger/8.0")
 PHONE_B = Evidence(address="10.20.0.9", client="Mozilla/5.0 bob-phone")

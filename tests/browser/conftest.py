@@ -19,7 +19,7 @@ import pytest
 
 from seatback.readers.models import Reader
 from tests.conftest import PASSWORD
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests
 # make between browser steps are still synchronous and safe.

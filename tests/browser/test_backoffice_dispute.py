@@ -11,7 +11,7 @@ from seatback.core import clock
 from seatback.seats import services
 from tests.backoffice.test_timeline import stage_dispute
 from tests.conftest import at
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from seatback.core import clock
 from seatback.seats import services
 from tests.conftest import at
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 
 pytestmark = pytest.mark.browser
 

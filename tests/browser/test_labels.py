@@ -14,7 +14,7 @@ from seatback.labels import services
 from seatback.labels.models import RetiredCode
 from seatback.library.models import Seat
 from tests.conftest import at, make_reader
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 
 pytestmark = pytest.mark.browser
 

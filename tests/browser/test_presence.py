@@ -14,7 +14,7 @@ from seatback.presence.services import display_of
 from seatback.seats.models import Hold, ScanRecord
 from tests.conftest import at
 from tests.presence.conftest import ROOM_POSITION, ask, code_for
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 
 pytestmark = pytest.mark.browser
 

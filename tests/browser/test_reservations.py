@@ -11,7 +11,7 @@ from seatback.library.models import Seat
 from seatback.reservations import services
 from seatback.reservations.models import Reservation
 from tests.conftest import at
-from tests.reader.conftest import zh
+from tests.pages.conftest import zh
 from tests.reservations.conftest import evening
 
 pytestmark = pytest.mark.browser

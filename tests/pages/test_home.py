@@ -7,7 +7,7 @@ from datetime import timedelta
 from seatback.core import clock
 from seatback.library.models import Room, Seat
 from tests.conftest import at
-from tests.reader.conftest import give_seat, page_text, scan, zh
+from tests.pages.conftest import give_seat, page_text, scan, zh
 
 
 def test_rooms_show_open_hours_and_free_in_use_and_clock_running_counts(

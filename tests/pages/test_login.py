@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from tests.conftest import PASSWORD
-from tests.reader.conftest import page_text, primary_button, zh
+from tests.pages.conftest import page_text, primary_button, zh
 
 
 def test_signing_in_from_a_seat_lands_back_on_the_seat(client_for, alice, seat):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from seatback.core import clock
 from seatback.seats.models import Hold
 from tests.conftest import at
-from tests.reader.conftest import buttons, give_seat, page_text, primary_button, scan, zh
+from tests.pages.conftest import buttons, give_seat, page_text, primary_button, scan, zh
 
 
 def test_signed_out_it_asks_to_sign_in_and_comes_back(client_for):

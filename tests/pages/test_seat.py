@@ -11,7 +11,7 @@ from django.test import override_settings
 from seatback.core import clock, live
 from seatback.seats.models import Challenge, Hold, ScanRecord
 from tests.conftest import at
-from tests.reader.conftest import buttons, give_seat, page_text, primary_button, scan, zh
+from tests.pages.conftest import buttons, give_seat, page_text, primary_button, scan, zh
 
 
 def url(seat):

@@ -11,7 +11,7 @@ from django.utils import translation
 from seatback.library.models import Room
 from seatback.library.policy_changes import change_policy
 from seatback.presence.checks import rotating_code, window_of
-from tests.reader.conftest import client_for  # noqa: F401  (phones signed in, for page tests)
+from tests.pages.conftest import client_for  # noqa: F401  (phones signed in, for page tests)
 
 ROOM_POSITION = (31.2304, 121.4737)
 

@@ -19,7 +19,7 @@ from seatback.seats.models import ScanRecord
 from tests.commands.conftest import run
 from tests.conftest import at
 from tests.presence.conftest import ask, code_for
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader, Violation
 from seatback.reservations.worker import run_once
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 from tests.reservations.conftest import book, evening
 
 pytestmark = pytest.mark.django_db

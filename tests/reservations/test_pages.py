@@ -13,7 +13,7 @@ from seatback.library.models import Room, Seat
 from seatback.readers.models import Reader
 from seatback.reservations.models import Reservation
 from tests.conftest import at
-from tests.reader.conftest import page_text
+from tests.pages.conftest import page_text
 from tests.reservations.conftest import book, evening
 
 pytestmark = pytest.mark.django_db
