@@ -13,8 +13,8 @@ from seatback.core import clock
 from seatback.presence.services import display_of
 from seatback.seats.models import Hold, ScanRecord
 from tests.conftest import at
-from tests.presence.conftest import ROOM_POSITION, ask, code_for
 from tests.pages.conftest import zh
+from tests.presence.conftest import ROOM_POSITION, ask, code_for
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,8 @@ from seatback.screens.views import DISPLAY_POLLS_PER_MINUTE, WRONG_KEYS_PER_MINU
 from seatback.seats.models import ScanRecord
 from tests.commands.conftest import run
 from tests.conftest import at
-from tests.presence.conftest import ask, code_for
 from tests.pages.conftest import page_text
+from tests.presence.conftest import ask, code_for
 
 pytestmark = pytest.mark.django_db
 
