@@ -14,8 +14,8 @@ import ipaddress
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -175,45 +175,13 @@ def check_rotating(code: str, room_id: int, seconds: int, now: datetime) -> Verd
 # gate ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GatePassage:
-    """One pass of a reader's card through the entrance gate."""
-
-    at: datetime
-    entering: bool  # True coming in, False going out
-    gate: str = ""
-
-
-class GatePassages(Protocol):
-    """Where gate events come from (a future gate integration registers one)."""
-
-    def last_passage(self, reader: Reader, now: datetime) -> GatePassage | None:
-        """The reader's latest passage at or before `now`, or None if there is none."""
-
-
-_gate_passages: GatePassages | None = None
-
-
-def use_gate_passages(source: GatePassages | None) -> None:
-    """Register the gate events' source (None: there are no gate events)."""
-    global _gate_passages
-    _gate_passages = source
-
-
 def gate_entered_within(reader: Reader, hours: int, now: datetime) -> tuple[bool, str]:
     """Did the reader come in through the gate within `hours` and not go out since?
 
-    Returns (passed, reason). Until a gate integration registers its events, nobody has
-    entered: (False, "no_gate_events").
+    Returns (passed, reason). No gate integration records passages yet, so nobody has
+    entered: (False, "no_gate_events"); a room asking for `gate` refuses every scan.
     """
-    if _gate_passages is None:
-        return False, "no_gate_events"
-    last = _gate_passages.last_passage(reader, now)
-    if last is None or last.at < now - timedelta(hours=hours):
-        return False, "not_entered"
-    if not last.entering:
-        return False, "left"
-    return True, "ok"
+    return False, "no_gate_events"
 
 
 def check_gate(reader: Reader, hours: int, now: datetime) -> Verdict:

@@ -91,13 +91,6 @@ class Reservation(models.Model):
     def __str__(self) -> str:
         return f"reservation {self.pk} of seat {self.seat_id} by reader {self.reader_id}"
 
-    def in_force(self, now: datetime) -> bool:
-        if self.end <= now:
-            return False
-        if self.status == self.Status.BOOKED:
-            return now < self.checkin_until
-        return self.status == self.Status.CHECKED_IN
-
 
 class ReservationSlot(models.Model):
     """One slot of one booking; `active` is cleared when the booking stops keeping the seat."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from seatback.library.models import Room, Seat
-from seatback.presence import checks
-from seatback.presence.checks import GatePassage, Position
+from seatback.presence.checks import Position
 from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
 from seatback.seats.models import ScanRecord
@@ -173,30 +172,3 @@ def test_every_failed_check_is_named_at_once(room: Room, seat: Seat, alice: Read
     assert refusal.extra["reasons"]["gate"] == "no_gate_events"
     assert "library gate" in refusal.message
     assert ScanRecord.objects.get().evidence["failed"] == ["network", "rotating", "gate"]
-
-
-class Passages:
-    def __init__(self, passage: GatePassage | None) -> None:
-        self.passage = passage
-
-    def last_passage(self, reader: Reader, now: datetime) -> GatePassage | None:
-        return self.passage
-
-
-@pytest.fixture
-def gate_source() -> object:
-    yield
-    checks.use_gate_passages(None)
-
-
-@pytest.mark.usefixtures("gate_source")
-def test_the_gate_hook_once_gate_events_exist(room: Room, seat: Seat, alice: Reader) -> None:
-    ask(room, presence="gate", gate_hours=4)
-    checks.use_gate_passages(Passages(GatePassage(at("05:00"), entering=True)))
-    assert refused(seat, alice, "challenge", at("09:01")).extra["reasons"] == {
-        "gate": "not_entered"
-    }
-    checks.use_gate_passages(Passages(GatePassage(at("08:00"), entering=False)))
-    assert refused(seat, alice, "challenge", at("09:01")).extra["reasons"] == {"gate": "left"}
-    checks.use_gate_passages(Passages(GatePassage(at("05:01"), entering=True)))
-    assert scan(seat, alice, "challenge", at("09:01")) == "challenge_started"

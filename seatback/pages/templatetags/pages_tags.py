@@ -19,14 +19,6 @@ def iso(moment: datetime | None) -> str:
 
 
 @register.filter
-def clock_time(moment: datetime | None) -> str:
-    """09:20 in the library's time zone."""
-    if moment is None:
-        return ""
-    return moment.astimezone(Policy.zone()).strftime("%H:%M")
-
-
-@register.filter
 def mmss(seconds: float) -> str:
     """A countdown's digits: 19:59, or 1:05:00 past an hour."""
     total = max(0, math.ceil(seconds))  # as the page's script counts: 19:59.5 shows 20:00
