@@ -207,7 +207,8 @@ def _sqlite(path: str) -> dict[str, Any]:
     }
 
 
-DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

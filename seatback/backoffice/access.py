@@ -9,11 +9,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from seatback.core.errors import Refusal
 from seatback.readers.models import Reader
 from seatback.readers.roles import is_administrator, is_librarian
 
@@ -55,3 +57,17 @@ def back_to(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         target = default
     return HttpResponseRedirect(target)
+
+
+def change_and_go_back(
+    request: HttpRequest, change: Callable[[], object], *, done: str, back: str
+) -> HttpResponseRedirect:
+    """Make a change from a posted form: its refusal or `done` becomes a message on the page
+    it came from (`next`) or on `back`."""
+    try:
+        change()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return back_to(request, back)

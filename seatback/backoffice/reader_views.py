@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seatback.backoffice import services
-from seatback.backoffice.access import administrator_required, back_to, librarian_required, staff
+from seatback.backoffice.access import (
+    administrator_required,
+    change_and_go_back,
+    librarian_required,
+    staff,
+)
 from seatback.backoffice.forms import parse_local_datetime
 from seatback.backoffice.timeline import reader_events
 from seatback.core import clock
@@ -70,51 +75,41 @@ def reader_detail(request: HttpRequest, reader_id: int) -> HttpResponse:
 def reader_ban(request: HttpRequest, reader_id: int) -> HttpResponse:
     reader = get_object_or_404(Reader, pk=reader_id)
     until = parse_local_datetime(request.POST.get("until", ""))
-    try:
+
+    def ban() -> None:
         if until is None:
             raise Refusal("invalid_request", _("Give the end of the ban as a date and time."))
-        reader_services.ban(
-            staff(request),
-            reader,
-            reason=request.POST.get("reason", ""),
-            until=until,
-            now=clock.now(),
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The reader is banned."))
-    return redirect("backoffice:reader", reader_id=reader.pk)
+        reason = request.POST.get("reason", "")
+        reader_services.ban(staff(request), reader, reason=reason, until=until, now=clock.now())
+
+    back = reverse("backoffice:reader", args=[reader.pk])
+    return change_and_go_back(request, ban, done=_("The reader is banned."), back=back)
 
 
 @librarian_required
 @require_POST
 def reader_unban(request: HttpRequest, reader_id: int) -> HttpResponse:
     reader = get_object_or_404(Reader, pk=reader_id)
-    try:
-        reader_services.unban(
-            staff(request), reader, now=clock.now(), note=request.POST.get("note", "")
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The ban is lifted."))
-    return back_to(request, reverse("backoffice:reader", args=[reader.pk]))
+    note = request.POST.get("note", "")
+    return change_and_go_back(
+        request,
+        lambda: reader_services.unban(staff(request), reader, now=clock.now(), note=note),
+        done=_("The ban is lifted."),
+        back=reverse("backoffice:reader", args=[reader.pk]),
+    )
 
 
 @librarian_required
 @require_POST
 def violation_forgive(request: HttpRequest, violation_id: int) -> HttpResponse:
     violation = get_object_or_404(Violation, pk=violation_id)
-    try:
-        reader_services.forgive(
-            staff(request), violation, now=clock.now(), note=request.POST.get("note", "")
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The violation is forgiven."))
-    return back_to(request, reverse("backoffice:reader", args=[violation.reader_id]))
+    note = request.POST.get("note", "")
+    return change_and_go_back(
+        request,
+        lambda: reader_services.forgive(staff(request), violation, now=clock.now(), note=note),
+        done=_("The violation is forgiven."),
+        back=reverse("backoffice:reader", args=[violation.reader_id]),
+    )
 
 
 @administrator_required

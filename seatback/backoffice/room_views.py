@@ -7,12 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seatback.backoffice import services
-from seatback.backoffice.access import administrator_required, librarian_required, staff
+from seatback.backoffice.access import (
+    administrator_required,
+    change_and_go_back,
+    librarian_required,
+    staff,
+)
 from seatback.core import clock
 from seatback.core.errors import Refusal
 from seatback.library.models import Library, Room
@@ -121,20 +127,15 @@ def _room_form(request: HttpRequest, room: Room | None) -> HttpResponse:
 @require_POST
 def room_active(request: HttpRequest, room_id: int) -> HttpResponse:
     room = get_object_or_404(Room, pk=room_id)
-    active = request.POST.get("active") == "1"
-    try:
-        services.set_room_active(
-            staff(request),
-            room,
-            active=active,
-            reason=request.POST.get("reason", ""),
-            now=clock.now(),
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Room opened.") if active else _("Room closed."))
-    return redirect("backoffice:room-edit", room_id=room.pk)
+    active, reason = request.POST.get("active") == "1", request.POST.get("reason", "")
+    return change_and_go_back(
+        request,
+        lambda: services.set_room_active(
+            staff(request), room, active=active, reason=reason, now=clock.now()
+        ),
+        done=_("Room opened.") if active else _("Room closed."),
+        back=reverse("backoffice:room-edit", args=[room.pk]),
+    )
 
 
 def policy_rows(library: Library, overrides: dict[str, Any]) -> list[dict[str, Any]]:

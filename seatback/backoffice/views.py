@@ -12,15 +12,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seatback.backoffice import services
-from seatback.backoffice.access import librarian_required, staff
+from seatback.backoffice.access import change_and_go_back, librarian_required, staff
 from seatback.backoffice.forms import local_instant, local_today, parse_local_date, parse_local_time
 from seatback.backoffice.timeline import holder_at, seat_events
 from seatback.core import clock
-from seatback.core.errors import Refusal
 from seatback.library.models import Room, Seat
 from seatback.seats.selectors import room_counts
 from seatback.seats.services import Situation
@@ -120,17 +120,12 @@ def seat_timeline(request: HttpRequest, seat_id: int) -> HttpResponse:
 @require_POST
 def seat_active(request: HttpRequest, seat_id: int) -> HttpResponse:
     seat = get_object_or_404(Seat, pk=seat_id)
-    active = request.POST.get("active") == "1"
-    try:
-        services.set_seat_active(
-            staff(request),
-            seat,
-            active=active,
-            reason=request.POST.get("reason", ""),
-            now=clock.now(),
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Seat opened.") if active else _("Seat closed."))
-    return redirect("backoffice:seat", seat_id=seat.pk)
+    active, reason = request.POST.get("active") == "1", request.POST.get("reason", "")
+    return change_and_go_back(
+        request,
+        lambda: services.set_seat_active(
+            staff(request), seat, active=active, reason=reason, now=clock.now()
+        ),
+        done=_("Seat opened.") if active else _("Seat closed."),
+        back=reverse("backoffice:seat", args=[seat.pk]),
+    )

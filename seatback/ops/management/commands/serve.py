@@ -19,7 +19,7 @@ def check_database() -> None:
     try:
         connection.ensure_connection()
     except OperationalError as exc:
-        where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "SEATBACK_DATA_DIR"
+        where = "DATABASE_URL" if settings.DATABASE_URL else "SEATBACK_DATA_DIR"
         reason = " ".join(str(exc).split())
         sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
         sys.exit(2)
