@@ -11,7 +11,7 @@ class ContentConfig(AppConfig):
         # Pushing notices at their time and reminding of lectures is scheduled work: it
         # runs in `seatback worker` with the rest (docs/content.md).
         from seatback.content import services
-        from seatback.notifications import jobs
+        from seatback.core import rounds
 
-        jobs.register("announcements_pushed", services.push_due_announcements)
-        jobs.register("lecture_reminders", services.remind_lectures)
+        rounds.register("announcements_pushed", services.push_due_announcements)
+        rounds.register("lecture_reminders", services.remind_lectures)

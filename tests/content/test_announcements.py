@@ -9,8 +9,7 @@ from django.test import Client
 from seatback.audit.models import AuditEntry
 from seatback.content import services
 from seatback.content.models import Announcement
-from seatback.core import clock
-from seatback.notifications import jobs
+from seatback.core import clock, rounds
 from seatback.notifications.models import Notice
 from seatback.readers.models import Reader
 from tests.conftest import at
@@ -44,14 +43,14 @@ def test_a_scheduled_notice_appears_at_its_time_and_is_pushed_then(
     phone = client_for(alice)
 
     assert "考试周延长开放" not in page_text(phone.get("/news/"))
-    assert jobs.run_due(at("09:59"))["announcements_pushed"] == 0
+    assert rounds.run_all(at("09:59"))["announcements_pushed"] == 0
     assert not Notice.objects.exists()
 
     clock.travel_to(at("10:00"))
     assert "考试周延长开放" in page_text(phone.get("/news/"))
-    assert jobs.run_due(at("10:00"))["announcements_pushed"] == 1
+    assert rounds.run_all(at("10:00"))["announcements_pushed"] == 1
     # Only the subscribed reader is told, once, even if the worker runs again.
-    assert jobs.run_due(at("10:01"))["announcements_pushed"] == 0
+    assert rounds.run_all(at("10:01"))["announcements_pushed"] == 0
     (notice,) = Notice.objects.all()
     assert (notice.reader, notice.kind) == (alice, "announcement")
     assert "考试周延长开放" in page_text(phone.get("/reserve/mine"))

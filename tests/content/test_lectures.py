@@ -9,8 +9,8 @@ from django.test import Client
 
 from seatback.content import services
 from seatback.content.models import Lecture, Registration
+from seatback.core import rounds
 from seatback.core.errors import Refusal
-from seatback.notifications import jobs
 from seatback.notifications.models import Notice
 from seatback.readers.models import Reader
 from tests.conftest import at
@@ -52,9 +52,9 @@ def test_registered_readers_are_reminded_an_hour_before_once(
     services.register(lecture, alice, now=at("09:00"))
     services.register(lecture, bob, now=at("09:01"))
     services.register(lecture, carol, now=at("09:02"))  # waiting: not reminded
-    assert jobs.run_due(at("12:59"))["lecture_reminders"] == 0
-    assert jobs.run_due(at("13:00"))["lecture_reminders"] == 1
-    assert jobs.run_due(at("13:10"))["lecture_reminders"] == 0
+    assert rounds.run_all(at("12:59"))["lecture_reminders"] == 0
+    assert rounds.run_all(at("13:00"))["lecture_reminders"] == 1
+    assert rounds.run_all(at("13:10"))["lecture_reminders"] == 0
     reminders = Notice.objects.filter(kind="lecture_reminder")
     told = set(reminders.values_list("reader__name", flat=True))
     assert told == {"Alice 李", "Bob 王"}

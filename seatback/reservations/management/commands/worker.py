@@ -13,14 +13,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from seatback.core import clock
-from seatback.notifications import jobs
 from seatback.reservations.worker import run_once
 
 
 class Command(BaseCommand):
     help = (
-        "Record no-shows and overdue step-outs, apply bans, queue reminders and the other "
-        "apps' scheduled notices; loop."
+        "Record no-shows and overdue step-outs, apply bans, queue reminders, keep the "
+        "occupancy history (and what other apps schedule); loop."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,10 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool, interval: float, parent: int, **options: Any) -> None:
         while True:
             try:
-                now = clock.now()
-                done = run_once(now)
-                # The jobs other apps registered (notifications.jobs), e.g. content's pushes.
-                done.update(jobs.run_due(now))
+                done = run_once(clock.now())
                 if once or any(done.values()):
                     self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(done.items())))
                     self.stdout.flush()
