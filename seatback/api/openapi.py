@@ -410,3 +410,70 @@ SCHEMA["paths"]["/reservations/{reservation_id}"] = {
         },
     },
 }
+
+
+# Content (docs/content.md) ------------------------------------------------------------
+SCHEMA["paths"]["/announcements"] = {
+    "get": {
+        "summary": "Published notices and news meant for me, pinned first",
+        "responses": {"200": _json({"type": "array"}, "Announcements"), **_refusals(*COMMON)},
+    }
+}
+SCHEMA["paths"]["/lectures"] = {
+    "get": {
+        "summary": "Lectures not yet over, with places taken and my registration",
+        "responses": {"200": _json({"type": "array"}, "Lectures"), **_refusals(*COMMON)},
+    }
+}
+SCHEMA["paths"]["/lectures/{lecture_id}/registration"] = {
+    "parameters": [
+        {"name": "lecture_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ],
+    "post": {
+        "summary": "Register: a place, or a place in the waiting line when full",
+        "responses": {
+            "201": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "string", "enum": ["registered", "waiting"]},
+                        "place_in_line": {"type": "integer"},
+                    },
+                },
+                "Registered or waiting",
+            ),
+            **_refusals(*COMMON, "not_found", "already_yours", "banned", "invalid_request", "busy"),
+        },
+    },
+    "delete": {
+        "summary": "Give up my place; the first in line moves up",
+        "responses": {"204": {"description": "Cancelled"}, **_refusals(*COMMON, "not_found")},
+    },
+}
+SCHEMA["paths"]["/eresources"] = {
+    "get": {
+        "summary": "The e-resource directory, optionally searched with ?q=",
+        "responses": {"200": _json({"type": "array"}, "E-resources"), **_refusals(*COMMON)},
+    }
+}
+SCHEMA["paths"]["/ask"] = {
+    "post": {
+        "summary": "Ask the mascots: the first matching rule answers, else the help text",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["message"],
+                        "properties": {"message": {"type": "string"}},
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": _json({"type": "object"}, "The mascot's reply"),
+            **_refusals(*COMMON, "invalid_request"),
+        },
+    }
+}

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from seatback.api import content_views, views
 from seatback.api import reservation_views as reservations
-from seatback.api import views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),
     path("reservations", reservations.reservations, name="reservations"),
     path("reservations/<int:reservation_id>", reservations.reservation, name="reservation"),
+    path("announcements", content_views.announcements, name="announcements"),
+    path("lectures", content_views.lectures, name="lectures"),
+    path(
+        "lectures/<int:lecture_id>/registration",
+        content_views.registration,
+        name="lecture-registration",
+    ),
+    path("eresources", content_views.eresources, name="eresources"),
+    path("ask", content_views.ask, name="ask"),
 ]

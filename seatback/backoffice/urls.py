@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.backoffice import admin_views, reader_views, room_views, views
+from seatback.backoffice import admin_views, content_views, reader_views, room_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -24,4 +24,13 @@ urlpatterns = [
     path("rooms/<int:room_id>/policy", room_views.room_policy, name="room-policy"),
     path("import/", admin_views.import_page, name="import"),
     path("audit/", admin_views.audit_page, name="audit"),
+    path("content/", content_views.content_index, name="content"),
+    path("content/mascot-rules/new", content_views.mascot_rule_edit, name="mascot-rule-new"),
+    path(
+        "content/mascot-rules/<int:rule_id>",
+        content_views.mascot_rule_edit,
+        name="mascot-rule-edit",
+    ),
+    path("content/<str:kind>/new", content_views.content_edit, name="content-new"),
+    path("content/<str:kind>/<int:item_id>", content_views.content_edit, name="content-edit"),
 ]

@@ -20,6 +20,9 @@ class Notice(models.Model):
         NO_SHOW = "no_show", _("reservation released")
         VIOLATION = "violation", _("violation recorded")
         BANNED = "banned", _("account suspended")
+        ANNOUNCEMENT = "announcement", _("new notice")
+        LECTURE_REMINDER = "lecture_reminder", _("lecture starts soon")
+        LECTURE_PLACE = "lecture_place", _("lecture place freed")
 
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"

@@ -57,6 +57,19 @@ def sentence(notice: Notice) -> str:
             "seat": p.get("seat", ""),
             "start": _time(p.get("start")),
         }
+    if notice.kind == Notice.Kind.ANNOUNCEMENT:
+        return _("New notice: %(title)s") % {"title": p.get("title", "")}
+    if notice.kind == Notice.Kind.LECTURE_REMINDER:
+        return _("The lecture “%(title)s” starts at %(start)s in %(place)s.") % {
+            "title": p.get("title", ""),
+            "start": _time(p.get("start")),
+            "place": p.get("place", ""),
+        }
+    if notice.kind == Notice.Kind.LECTURE_PLACE:
+        return _("A place freed up: you are now registered for “%(title)s” (%(start)s).") % {
+            "title": p.get("title", ""),
+            "start": _time(p.get("start")),
+        }
     if notice.kind == Notice.Kind.VIOLATION:
         kinds = dict(Violation.Kind.choices)
         return _("A violation was recorded: %(kind)s.") % {

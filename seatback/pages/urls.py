@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.pages import presence_views, views
+from seatback.pages import content_views, presence_views, views
 
 app_name = "pages"
 urlpatterns = [
@@ -12,4 +12,19 @@ urlpatterns = [
     path("language", views.language, name="language"),
     # The address in the QR code on a room's screen (docs/presence.md).
     path("display/rooms/<int:room_id>/here", presence_views.here, name="here"),
+    # Notices and news, lectures, e-resources, the mascots (docs/content.md)
+    path("news/", content_views.news, name="news"),
+    path("news/feed.atom", content_views.NewsFeed(), name="news-feed"),
+    path("news/subscription", content_views.news_subscription, name="news-subscription"),
+    path("news/<int:item_id>", content_views.news_item, name="news-item"),
+    path("lectures/", content_views.lectures, name="lectures"),
+    path("lectures/<int:lecture_id>", content_views.lecture, name="lecture"),
+    path(
+        "lectures/<int:lecture_id>/registration",
+        content_views.lecture_registration,
+        name="lecture-registration",
+    ),
+    path("lectures/<int:lecture_id>/attend", content_views.lecture_attend, name="lecture-attend"),
+    path("eresources/", content_views.eresources, name="eresources"),
+    path("ask", content_views.ask, name="ask"),
 ]

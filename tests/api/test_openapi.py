@@ -90,6 +90,7 @@ def test_each_route_answers_exactly_the_documented_methods(
         "room_id": str(seat.room_id),
         "intent": "checkin",
         "reservation_id": "1",
+        "lecture_id": "1",
     }
     for path, operations in schema["paths"].items():
         url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
