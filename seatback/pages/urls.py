@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
-from seatback.pages import presence_views, views
+from seatback.pages import campus_views, presence_views, views
 
 app_name = "pages"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("s/<str:code>", views.seat_page, name="seat"),
     path("me", views.me, name="me"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("language", views.language, name="language"),
     # The address in the QR code on a room's screen (docs/presence.md).
     path("display/rooms/<int:room_id>/here", presence_views.here, name="here"),
+]
+# Campus sign-in (docs/sign-in.md); each answers 404 unless configured.
+urlpatterns += [
+    path("login/cas", campus_views.CASLogin.as_view(), name="cas-login"),
+    path("logout/cas", campus_views.CASLogout.as_view(), name="cas-logout"),
+    path("login/oidc/", include("mozilla_django_oidc.urls")),
 ]
