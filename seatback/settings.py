@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_cas_ng",  # CAS single sign-out's session tickets
     # core, then the base apps, the domain apps and the audience apps (docs/architecture.md)
     "seatback.core",
     "seatback.library",
@@ -280,6 +281,101 @@ BOOKING_QUEUE = envint("SEATBACK_BOOKING_QUEUE", "64", minimum=1)
 BOOKING_QUEUE_WAIT_SECONDS = envint("SEATBACK_BOOKING_QUEUE_WAIT_MS", "2000", minimum=1) / 1000
 # How long a seat just booked is answered "taken" from memory before asking the database.
 BOOKING_TAKEN_SECONDS = envint("SEATBACK_BOOKING_TAKEN_MS", "1500", minimum=0) / 1000
+
+# Campus sign-in (docs/sign-in.md): CAS, LDAP, OpenID Connect, each on when its server is
+# set; the local password stays, for everyone, for staff only, or off.
+LOCAL_SIGN_IN = env("SEATBACK_LOCAL_SIGN_IN", "all").strip().lower()
+if LOCAL_SIGN_IN not in ("all", "staff", "off"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_LOCAL_SIGN_IN: expected all, staff or off, got {LOCAL_SIGN_IN!r}"
+    )
+
+
+def envmap(name: str, default: str) -> dict[str, str]:
+    """'card_number=uid,name=cn' -> {"card_number": "uid", "name": "cn"}."""
+    pairs: dict[str, str] = {}
+    for item in envlist(name, default):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: expected field=attribute pairs, got {item!r}")
+        if key.strip() not in ("card_number", "name", "kind", "department", "groups"):
+            raise ImproperlyConfigured(
+                f"{name}: {key.strip()!r} is not card_number, name, kind, department or groups"
+            )
+        pairs[key.strip()] = value.strip()
+    if "card_number" not in pairs:
+        raise ImproperlyConfigured(f"{name}: must map card_number")
+    return pairs
+
+
+def envurl(name: str) -> str:
+    value = env(name, "").strip().rstrip("/")
+    if value and urlsplit(value).scheme not in ("http", "https", "ldap", "ldaps"):
+        raise ImproperlyConfigured(f"{name}: expected an http(s):// or ldap(s):// address")
+    return value
+
+
+# Which campus groups (the mapped `groups` attribute) make a librarian or an administrator.
+SIGN_IN_LIBRARIAN_GROUPS = envlist("SEATBACK_SIGN_IN_LIBRARIAN_GROUPS", "")
+SIGN_IN_ADMINISTRATOR_GROUPS = envlist("SEATBACK_SIGN_IN_ADMINISTRATOR_GROUPS", "")
+# Kinds of reader by a campus value of the mapped `kind` attribute, e.g.
+# "student=undergraduate,graduate=postgraduate,faculty=staff".
+SIGN_IN_KINDS = {
+    key.strip(): value.strip()
+    for key, _sep, value in (item.partition("=") for item in envlist("SEATBACK_SIGN_IN_KINDS", ""))
+}
+
+# With a slash at the end: the client joins "p3/serviceValidate" onto it.
+CAS_SERVER_URL = (envurl("SEATBACK_CAS_SERVER_URL") + "/").lstrip("/")
+CAS_VERSION = env("SEATBACK_CAS_VERSION", "3")
+if CAS_VERSION not in ("2", "3"):
+    raise ImproperlyConfigured(f"SEATBACK_CAS_VERSION: expected 2 or 3, got {CAS_VERSION!r}")
+CAS_ATTRIBUTES = envmap("SEATBACK_CAS_ATTRIBUTES", "card_number=user")
+# django-cas-ng reads these.
+CAS_CREATE_USER = False  # seatback.readers.campus creates readers, mapped
+CAS_STORE_NEXT = True
+CAS_REDIRECT_URL = "/"
+CAS_LOGOUT_COMPLETELY = True
+CAS_RETRY_LOGIN = False
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+
+LDAP_URL = envurl("SEATBACK_LDAP_URL")
+LDAP_BIND_DN = env("SEATBACK_LDAP_BIND_DN", "")
+LDAP_BIND_PASSWORD = env("SEATBACK_LDAP_BIND_PASSWORD", "")
+LDAP_BASE_DN = env("SEATBACK_LDAP_BASE_DN", "")
+LDAP_FILTER = env("SEATBACK_LDAP_FILTER", "(uid={card_number})")
+if "{card_number}" not in LDAP_FILTER:
+    raise ImproperlyConfigured("SEATBACK_LDAP_FILTER: must contain {card_number}")
+LDAP_ATTRIBUTES = envmap("SEATBACK_LDAP_ATTRIBUTES", "card_number=uid,name=cn")
+LDAP_START_TLS = envbool("SEATBACK_LDAP_START_TLS", "false")
+LDAP_TIMEOUT_SECONDS = envint("SEATBACK_LDAP_TIMEOUT", "5", minimum=1)
+if LDAP_URL and not LDAP_BASE_DN:
+    raise ImproperlyConfigured("SEATBACK_LDAP_BASE_DN: required with SEATBACK_LDAP_URL")
+
+OIDC_ISSUER = envurl("SEATBACK_OIDC_ISSUER")
+OIDC_RP_CLIENT_ID = env("SEATBACK_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("SEATBACK_OIDC_CLIENT_SECRET", "")
+OIDC_ATTRIBUTES = envmap("SEATBACK_OIDC_CLAIMS", "card_number=preferred_username,name=name")
+if OIDC_ISSUER and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("SEATBACK_OIDC_CLIENT_ID: required with SEATBACK_OIDC_ISSUER")
+# mozilla-django-oidc reads these; the endpoints come from the issuer's discovery document.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env("SEATBACK_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 5
+OIDC_AUTHENTICATE_CLASS = "seatback.pages.campus_views.OIDCStart"
+OIDC_CALLBACK_CLASS = "seatback.pages.campus_views.OIDCCallback"
+OIDC_AUTHENTICATION_CALLBACK_URL = "pages:oidc_authentication_callback"
+LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL_FAILURE = "/login?campus=failed"
+
+AUTHENTICATION_BACKENDS = [
+    "seatback.readers.backends.LocalPasswordBackend",
+    *(["seatback.readers.backends.LdapBackend"] if LDAP_URL else []),
+    *(["seatback.readers.backends.CampusCASBackend"] if CAS_SERVER_URL else []),
+    *(["seatback.readers.backends.CampusOIDCBackend"] if OIDC_ISSUER else []),
+]
 
 # Only the concurrency tests' control run turns this off, to show the race is real.
 SEAT_LOCKING = True

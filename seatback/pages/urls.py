@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
-from seatback.pages import content_views, presence_views, views
+from seatback.pages import campus_views, content_views, presence_views, views
 
 app_name = "pages"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("s/<str:code>", views.seat_page, name="seat"),
     path("me", views.me, name="me"),
@@ -27,4 +27,10 @@ urlpatterns = [
     path("lectures/<int:lecture_id>/attend", content_views.lecture_attend, name="lecture-attend"),
     path("eresources/", content_views.eresources, name="eresources"),
     path("ask", content_views.ask, name="ask"),
+]
+# Campus sign-in (docs/sign-in.md); each answers 404 unless configured.
+urlpatterns += [
+    path("login/cas", campus_views.CASLogin.as_view(), name="cas-login"),
+    path("logout/cas", campus_views.CASLogout.as_view(), name="cas-logout"),
+    path("login/oidc/", include("mozilla_django_oidc.urls")),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -96,13 +96,24 @@ def login_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/login.html",
-        {"error": error, "next": _safe_next(request)},
+        {
+            "error": error,
+            "next": _safe_next(request),
+            "cas": bool(settings.CAS_SERVER_URL),
+            "oidc": bool(settings.OIDC_ISSUER),
+            # The card-number form: Seatback's password, and the LDAP password where set.
+            "form": settings.LOCAL_SIGN_IN != "off" or bool(settings.LDAP_URL),
+            "staff_only": settings.LOCAL_SIGN_IN == "staff" and not settings.LDAP_URL,
+        },
         status=status,
     )
 
 
 @require_POST
 def logout_page(request: HttpRequest) -> HttpResponse:
+    # Signed in through CAS: end the campus session too (CAS /logout, single sign-out).
+    if request.session.get(BACKEND_SESSION_KEY, "").endswith("CampusCASBackend"):
+        return redirect("pages:cas-logout")
     logout(request)
     return redirect("pages:home")
 

@@ -41,6 +41,12 @@ def run_seatback(
         ("SEATBACK_WORKERS", "two"),
         ("SEATBACK_BASE_URL", "library.example.edu"),
         ("REDIS_URL", "memcached://localhost"),
+        ("SEATBACK_LOCAL_SIGN_IN", "maybe"),
+        ("SEATBACK_CAS_SERVER_URL", "cas.example.edu"),
+        ("SEATBACK_CAS_ATTRIBUTES", "name=cn"),
+        ("SEATBACK_LDAP_ATTRIBUTES", "card_number=uid,shoe_size=x"),
+        ("SEATBACK_LDAP_FILTER", "(uid=*)"),
+        ("SEATBACK_OIDC_CLAIMS", "card_number"),
     ],
 )
 def test_a_bad_value_stops_startup_with_one_line_naming_the_variable(
