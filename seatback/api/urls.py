@@ -1,7 +1,7 @@
 from django.urls import path
 
+from seatback.api import gate_views, views
 from seatback.api import reservation_views as reservations
-from seatback.api import views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),
     path("reservations", reservations.reservations, name="reservations"),
     path("reservations/<int:reservation_id>", reservations.reservation, name="reservation"),
+    path("gate/events", gate_views.gate_events, name="gate-events"),
 ]

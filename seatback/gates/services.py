@@ -1,0 +1,248 @@
+"""Gate events in: checking a delivery's signature, reading its events, and keeping each
+event once, in order, with what it led to (docs/gates.md).
+
+A delivery (an HTTP request or an MQTT message) carries one gate's events as JSON,
+`{"events": [{"id", "direction", "card" | "qr", "at"}, ...]}`, signed with the gate's key:
+HMAC-SHA256 over "{timestamp}.{nonce}." followed by the body's bytes. A delivery whose
+signature is wrong, whose timestamp is more than SIGNATURE_TOLERANCE from now, or whose
+nonce the gate already used is refused and recorded (RejectedDelivery).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from seatback.core import locking
+from seatback.core.errors import Refusal
+from seatback.gates import rules
+from seatback.gates.models import Direction, Gate, GateEvent, GateNonce, Passage, RejectedDelivery
+from seatback.readers.models import Reader
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_TOLERANCE = timedelta(minutes=5)
+MOST_EVENTS = 1000  # in one delivery
+NONCE_LENGTH = (8, 64)
+
+
+def sign(key: str, timestamp: int | str, nonce: str, body: bytes) -> str:
+    """The signature a gate sends with a delivery: hex HMAC-SHA256 (what controllers,
+    `seatback gate simulate` and the tests compute)."""
+    message = f"{timestamp}.{nonce}.".encode() + body
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _reject(
+    gate: Gate | None, code: str, reason: str, via: str, address: str | None, now: datetime
+) -> Refusal:
+    RejectedDelivery.objects.create(
+        gate=gate, gate_code=code[:40], reason=reason, via=via, address=address, at=now
+    )
+    messages = {
+        "unknown_gate": _("This gate is not known or not active."),
+        "bad_signature": _("The gate's signature is wrong."),
+        "stale": _("The delivery's timestamp is too far from the server's time."),
+        "replayed": _("This delivery was already received (its nonce was used)."),
+    }
+    return Refusal("not_authenticated", messages[reason], reason=reason)
+
+
+def verify(
+    code: str,
+    timestamp: str,
+    nonce: str,
+    signature: str,
+    body: bytes,
+    *,
+    now: datetime,
+    via: str,
+    address: str | None = None,
+) -> Gate:
+    """The gate that signed this delivery, or a recorded refusal (not_authenticated, 401)."""
+    gate = Gate.objects.select_related("building").filter(code=code, active=True).first()
+    if gate is None:
+        raise _reject(None, code, "unknown_gate", via, address, now)
+    expected = sign(gate.key, timestamp, nonce, body)
+    if not hmac.compare_digest(expected, signature.strip().lower()):
+        raise _reject(gate, code, "bad_signature", via, address, now)
+    try:
+        sent = datetime.fromtimestamp(int(timestamp), tz=now.tzinfo)
+    except (ValueError, OverflowError, OSError):
+        raise _reject(gate, code, "stale", via, address, now) from None
+    if abs(now - sent) > SIGNATURE_TOLERANCE:
+        raise _reject(gate, code, "stale", via, address, now)
+    if not NONCE_LENGTH[0] <= len(nonce) <= NONCE_LENGTH[1]:
+        raise _reject(gate, code, "replayed", via, address, now)
+    try:
+        with transaction.atomic():
+            GateNonce.objects.create(gate=gate, nonce=nonce, at=now)
+    except IntegrityError:
+        raise _reject(gate, code, "replayed", via, address, now) from None
+    # A nonce older than twice the tolerance can no longer come with a fresh timestamp.
+    GateNonce.objects.filter(gate=gate, at__lt=now - 2 * SIGNATURE_TOLERANCE).delete()
+    return gate
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event as a gate sent it."""
+
+    event_id: str
+    direction: str
+    card: str
+    at: datetime
+
+
+def _event(index: int, item: Any, now: datetime) -> Incoming:
+    def bad(what: str) -> Refusal:
+        return Refusal(
+            "invalid_request",
+            _("Event %(index)d: %(what)s") % {"index": index + 1, "what": what},
+        )
+
+    if not isinstance(item, dict):
+        raise bad(_("not an object"))
+    event_id = item.get("id")
+    if not isinstance(event_id, str | int) or isinstance(event_id, bool) or not str(event_id):
+        raise bad(_("no id"))
+    if len(str(event_id)) > 100:
+        raise bad(_("the id is longer than 100 characters"))
+    direction = item.get("direction")
+    if direction not in Direction.values:
+        raise bad(_('the direction is not "in" or "out"'))
+    # A reader's card QR carries the card number, as the card itself does.
+    card = item.get("card") or item.get("qr")
+    if not isinstance(card, str) or not card.strip() or len(card.strip()) > 40:
+        raise bad(_("no card number"))
+    try:
+        at = datetime.fromisoformat(str(item.get("at", "")))
+    except ValueError:
+        raise bad(_("the time is not ISO 8601")) from None
+    if at.tzinfo is None:
+        raise bad(_("the time has no offset"))
+    if at > now + SIGNATURE_TOLERANCE:
+        raise bad(_("the time is in the future"))
+    return Incoming(str(event_id), str(direction), card.strip(), at)
+
+
+def read_events(body: bytes, now: datetime) -> list[Incoming]:
+    """The delivery's events, in the order they happened; a bad one refuses them all."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
+    items = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise Refusal("invalid_request", _('The body must be {"events": [...]}.'))
+    if len(items) > MOST_EVENTS:
+        raise Refusal(
+            "invalid_request",
+            _("At most %(count)d events in one delivery.") % {"count": MOST_EVENTS},
+        )
+    events = [_event(index, item, now) for index, item in enumerate(items)]
+    # In order: a controller that was offline sends its backlog; sorted() is stable.
+    return sorted(events, key=lambda event: event.at)
+
+
+@dataclass(frozen=True)
+class Result:
+    event_id: str
+    outcome: str  # "duplicate", "in", "out", "earlier", or what a rule did
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome != "duplicate"
+
+
+def _move_passage(event: GateEvent) -> bool:
+    """Make this event the card's latest passage through this place, unless a later one is
+    already there. Returns whether it is now the latest."""
+    place = {"building_id": event.building_id, "floor": event.floor, "card": event.card}
+    newer = {"direction": event.direction, "at": event.at, "reader": event.reader, "event": event}
+    if Passage.objects.filter(**place, at__lte=event.at).update(**newer):
+        return True
+    if Passage.objects.filter(**place).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Passage.objects.create(**place, **newer)
+        return True
+    except IntegrityError:  # another delivery created it meanwhile
+        return bool(Passage.objects.filter(**place, at__lte=event.at).update(**newer))
+
+
+def accept_event(
+    gate: Gate, incoming: Incoming, *, now: datetime, via: str, readers: dict[str, Reader | None]
+) -> Result:
+    """Keep one event once; move the card's passage; apply the rules (entrance gates only,
+    and only for the card's latest passage)."""
+    if incoming.card not in readers:
+        readers[incoming.card] = Reader.objects.filter(card_number=incoming.card).first()
+    reader = readers[incoming.card]
+    # Busy beyond the lock timeout is Refusal("busy"): nothing of this event was kept, and
+    # the gate sends it again.
+    with (
+        locking.busy_when_contended(f"gate {gate.code} event {incoming.event_id}"),
+        locking.seat_transaction(),
+    ):
+        try:
+            with transaction.atomic():
+                event = GateEvent.objects.create(
+                    gate=gate,
+                    event_id=incoming.event_id,
+                    direction=incoming.direction,
+                    card=incoming.card,
+                    reader=reader,
+                    building_id=gate.building_id,
+                    floor=gate.floor,
+                    at=incoming.at,
+                    received_at=now,
+                    via=via,
+                    outcome=incoming.direction,
+                )
+        except IntegrityError:
+            return Result(incoming.event_id, "duplicate")
+        if not _move_passage(event):
+            GateEvent.objects.filter(pk=event.pk).update(outcome="earlier")
+            return Result(incoming.event_id, "earlier")
+    outcome = incoming.direction
+    if reader is not None and not gate.floor:
+        try:
+            outcome = rules.apply(event, reader, gate, now=now) or outcome
+        except Refusal as refusal:  # busy: the event is kept, only its rule was not applied
+            outcome = f"rule_{refusal.code}"
+        if outcome != incoming.direction:
+            GateEvent.objects.filter(pk=event.pk).update(outcome=outcome[:40])
+    return Result(incoming.event_id, outcome)
+
+
+def accept_events(gate: Gate, events: list[Incoming], *, now: datetime, via: str) -> list[Result]:
+    """Keep a delivery's events in the order they happened. Sending the same events again
+    changes nothing (each answers "duplicate")."""
+    readers: dict[str, Reader | None] = {}
+    return [accept_event(gate, event, now=now, via=via, readers=readers) for event in events]
+
+
+def receive(
+    code: str,
+    timestamp: str,
+    nonce: str,
+    signature: str,
+    body: bytes,
+    *,
+    now: datetime,
+    via: str,
+    address: str | None = None,
+) -> list[Result]:
+    """A whole delivery: verify, read, keep. Every door (HTTP, MQTT) calls this."""
+    gate = verify(code, timestamp, nonce, signature, body, now=now, via=via, address=address)
+    return accept_events(gate, read_events(body, now), now=now, via=via)
