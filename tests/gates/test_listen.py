@@ -3,6 +3,7 @@ started by .ci/run): an event a gate publishes reaches the rule; a forged one is
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -21,7 +22,7 @@ from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.seats.services import Situation
 from tests.conftest import at
-from tests.gates.conftest import hold_seat
+from tests.gates.conftest import hold_seat, passage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,10 +87,7 @@ def test_an_event_published_by_a_gate_reaches_the_rule(
 ) -> None:
     hold_seat(seat, bob, at("08:30"))
     thread, out = listen(messages=1)
-    body = (
-        '{"events": [{"id": "m-1", "direction": "out", "card": "%s", "at": "%s"}]}'
-        % (bob.card_number, at("10:00").isoformat())
-    ).encode()
+    body = json.dumps({"events": [passage("m-1", "out", bob.card_number, at("10:00"))]}).encode()
 
     publish(
         topic_for(gate.code, prefix),
@@ -109,7 +107,7 @@ def test_a_message_with_a_forged_signature_is_refused_and_recorded(
     _now: None, prefix: str, gate: Gate, bob: Reader
 ) -> None:
     thread, out = listen(messages=1)
-    body = b'{"events": [{"id": "m-1", "direction": "in", "card": "20230002", "at": "2026-12-01T10:00:00+08:00"}]}'
+    body = json.dumps({"events": [passage("m-1", "in", bob.card_number, at("10:00"))]}).encode()
 
     publish(
         topic_for(gate.code, prefix),

@@ -57,8 +57,6 @@ def test_the_day_looks_like_a_day(two_gates: list[Gate]) -> None:
         "gate", "simulate", "--day", str(DAY), "--readers", "200", "--seed", "3", stdout=StringIO()
     )
 
-    morning = inside_counts(at("10:00"))  # read back from the stored events, not replayed
-    assert morning == {} or True
     events = list(GateEvent.objects.order_by("at").values_list("direction", "at"))
     lunch_exits = sum(d == "out" and at("11:30") <= t < at("13:00") for d, t in events)
     assert lunch_exits > 50  # about half go out for lunch
