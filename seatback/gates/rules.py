@@ -149,6 +149,22 @@ def on_entry(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> 
     return "checked_in"
 
 
+def concerns(reader: Reader, direction: str, now: datetime) -> bool:
+    """Could a rule do anything for this passage? (Most passages are of readers with no
+    seat, no step-out and no booking: they are only counted.)"""
+    if direction == Direction.OUT:
+        return Hold.objects.current(now).filter(reader=reader).exists()
+    return (
+        GateStepOut.objects.filter(reader=reader, back_at__isnull=True).exists()
+        or Reservation.objects.filter(
+            reader=reader,
+            status=Reservation.Status.BOOKED,
+            checkin_from__lte=now,
+            checkin_until__gt=now,
+        ).exists()
+    )
+
+
 def apply(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> str | None:
     """Apply the rule for this passage (an entrance gate's, the card's latest); returns
     what it did, or None when it did nothing beyond counting."""

@@ -180,28 +180,40 @@ def _move_passage(event: GateEvent) -> bool:
         return bool(Passage.objects.filter(**place, at__lte=event.at).update(**newer))
 
 
-def accept_event(
-    gate: Gate, incoming: Incoming, *, now: datetime, via: str, readers: dict[str, Reader | None]
-) -> Result:
-    """Keep one event once; move the card's passage; apply the rules (entrance gates only,
-    and only for the card's latest passage)."""
-    if incoming.card not in readers:
-        readers[incoming.card] = Reader.objects.filter(card_number=incoming.card).first()
-    reader = readers[incoming.card]
-    # Busy beyond the lock timeout is Refusal("busy"): nothing of this event was kept, and
-    # the gate sends it again.
+def accept_events(gate: Gate, events: list[Incoming], *, now: datetime, via: str) -> list[Result]:
+    """Keep a delivery's events in the order they happened, once each (an id the gate sent
+    before answers "duplicate"), move each card's passage, then apply the rules.
+
+    The events and passages are written in one transaction (a busy database refuses the
+    whole delivery with Refusal("busy"), nothing kept, and the gate sends it again). The
+    rules run afterwards, event by event, each under the locks of the seat it touches, and
+    only for readers a rule could concern (a hold, a gate step-out, a booking to check in).
+    """
+    cards = {event.card for event in events}
+    readers = {r.card_number: r for r in Reader.objects.filter(card_number__in=cards)}
+    outcomes: list[str] = []
+    fresh: list[GateEvent] = []
     with (
-        locking.busy_when_contended(f"gate {gate.code} event {incoming.event_id}"),
+        locking.busy_when_contended(f"gate {gate.code}: {len(events)} events"),
         locking.seat_transaction(),
     ):
-        try:
-            with transaction.atomic():
-                event = GateEvent.objects.create(
+        ids = [event.event_id for event in events]
+        seen = set(
+            GateEvent.objects.filter(gate=gate, event_id__in=ids).values_list("event_id", flat=True)
+        )
+        for incoming in events:
+            if incoming.event_id in seen:
+                outcomes.append("duplicate")
+                continue
+            seen.add(incoming.event_id)
+            outcomes.append(incoming.direction)
+            fresh.append(
+                GateEvent(
                     gate=gate,
                     event_id=incoming.event_id,
                     direction=incoming.direction,
                     card=incoming.card,
-                    reader=reader,
+                    reader=readers.get(incoming.card),
                     building_id=gate.building_id,
                     floor=gate.floor,
                     at=incoming.at,
@@ -209,27 +221,40 @@ def accept_event(
                     via=via,
                     outcome=incoming.direction,
                 )
-        except IntegrityError:
-            return Result(incoming.event_id, "duplicate")
-        if not _move_passage(event):
-            GateEvent.objects.filter(pk=event.pk).update(outcome="earlier")
-            return Result(incoming.event_id, "earlier")
-    outcome = incoming.direction
-    if reader is not None and not gate.floor:
-        try:
-            outcome = rules.apply(event, reader, gate, now=now) or outcome
-        except Refusal as refusal:  # busy: the event is kept, only its rule was not applied
-            outcome = f"rule_{refusal.code}"
-        if outcome != incoming.direction:
-            GateEvent.objects.filter(pk=event.pk).update(outcome=outcome[:40])
-    return Result(incoming.event_id, outcome)
+            )
+        GateEvent.objects.bulk_create(fresh)
+        latest = [_move_passage(event) for event in fresh]
+        earlier = [event.pk for event, last in zip(fresh, latest, strict=True) if not last]
+        GateEvent.objects.filter(pk__in=earlier).update(outcome="earlier")
+    done = iter(
+        "earlier" if not last else _apply_rule(gate, event, now)
+        for event, last in zip(fresh, latest, strict=True)
+    )
+    # Rules in order of the events, after all are kept; "duplicate" stays as it is.
+    results = []
+    for incoming, outcome in zip(events, outcomes, strict=True):
+        results.append(Result(incoming.event_id, outcome if outcome == "duplicate" else next(done)))
+    return results
 
 
-def accept_events(gate: Gate, events: list[Incoming], *, now: datetime, via: str) -> list[Result]:
-    """Keep a delivery's events in the order they happened. Sending the same events again
-    changes nothing (each answers "duplicate")."""
-    readers: dict[str, Reader | None] = {}
-    return [accept_event(gate, event, now=now, via=via, readers=readers) for event in events]
+def _apply_rule(gate: Gate, event: GateEvent, now: datetime) -> str:
+    """The rule for an entrance gate's passage that is the card's latest; what it did."""
+    reader = event.reader
+    if reader is None or gate.floor or not rules.concerns(reader, event.direction, now):
+        return event.direction
+    try:
+        outcome = rules.apply(event, reader, gate, now=now) or event.direction
+    except Refusal as refusal:  # busy: the event is kept, only its rule was not applied
+        outcome = f"rule_{refusal.code}"
+    if outcome != event.direction:
+        GateEvent.objects.filter(pk=event.pk).update(outcome=outcome[:40])
+    return outcome
+
+
+def accept_event(gate: Gate, incoming: Incoming, *, now: datetime, via: str) -> Result:
+    """One event (`seatback gate simulate` writes a day's passages one by one, each at its
+    own time)."""
+    return accept_events(gate, [incoming], now=now, via=via)[0]
 
 
 def receive(

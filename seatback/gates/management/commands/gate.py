@@ -123,15 +123,10 @@ class Command(BaseCommand):
             )
 
     def _write(self, plan: list[Planned], gates: dict[str, Any]) -> None:
-        readers: dict[str, Reader | None] = {}
         for event in plan:
             incoming = services.Incoming(event.event_id, event.direction, event.card, event.at)
             services.accept_event(
-                gates[event.gate],
-                incoming,
-                now=event.at,
-                via=GateEvent.Via.SIMULATE,
-                readers=readers,
+                gates[event.gate], incoming, now=event.at, via=GateEvent.Via.SIMULATE
             )
         self.stdout.write(_("%(count)d passages written.") % {"count": len(plan)})
 
