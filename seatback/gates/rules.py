@@ -149,20 +149,43 @@ def on_entry(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> 
     return "checked_in"
 
 
-def concerns(reader: Reader, direction: str, now: datetime) -> bool:
-    """Could a rule do anything for this passage? (Most passages are of readers with no
-    seat, no step-out and no booking: they are only counted.)"""
-    if direction == Direction.OUT:
-        return Hold.objects.current(now).filter(reader=reader).exists()
-    return (
-        GateStepOut.objects.filter(reader=reader, back_at__isnull=True).exists()
-        or Reservation.objects.filter(
-            reader=reader,
-            status=Reservation.Status.BOOKED,
-            checkin_from__lte=now,
-            checkin_until__gt=now,
-        ).exists()
-    )
+class Concerned:
+    """Which passages of a delivery a rule could act on, asked in three queries for the
+    whole delivery: most are of readers with no seat, no gate step-out and no booking to
+    check in, and are only counted. A reader a rule acted on in this delivery is asked
+    again for each later passage (out and back in, in one backlog)."""
+
+    def __init__(self, events: list[GateEvent], now: datetime) -> None:
+        self.now = now
+        out = {e.reader_id for e in events if e.reader_id and e.direction == Direction.OUT}
+        back = {e.reader_id for e in events if e.reader_id and e.direction == Direction.IN}
+        self.holding = set(
+            Hold.objects.current(now).filter(reader_id__in=out).values_list("reader_id", flat=True)
+        )
+        self.entering = set(
+            GateStepOut.objects.filter(reader_id__in=back, back_at__isnull=True).values_list(
+                "reader_id", flat=True
+            )
+        ) | set(self._booked(back))
+        self.touched: set[int] = set()
+
+    def _booked(self, reader_ids: set[int]) -> list[int]:
+        return list(
+            Reservation.objects.filter(
+                reader_id__in=reader_ids,
+                status=Reservation.Status.BOOKED,
+                checkin_from__lte=self.now,
+                checkin_until__gt=self.now,
+            ).values_list("reader_id", flat=True)
+        )
+
+    def by(self, event: GateEvent) -> bool:
+        reader_id = event.reader_id
+        if reader_id in self.touched:
+            return True
+        if event.direction == Direction.OUT:
+            return reader_id in self.holding
+        return reader_id in self.entering
 
 
 def apply(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> str | None:
