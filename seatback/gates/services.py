@@ -66,8 +66,11 @@ def verify(
     now: datetime,
     via: str,
     address: str | None = None,
+    use_nonce: bool = True,
 ) -> Gate:
-    """The gate that signed this delivery, or a recorded refusal (not_authenticated, 401)."""
+    """The gate that signed this delivery, or a recorded refusal (not_authenticated, 401).
+    use_nonce=False leaves remembering the nonce to the caller (receive: in the delivery's
+    own transaction, one write instead of three)."""
     gate = Gate.objects.select_related("building").filter(code=code, active=True).first()
     if gate is None:
         raise _reject(None, code, "unknown_gate", via, address, now)
@@ -82,14 +85,25 @@ def verify(
         raise _reject(gate, code, "stale", via, address, now)
     if not NONCE_LENGTH[0] <= len(nonce) <= NONCE_LENGTH[1]:
         raise _reject(gate, code, "replayed", via, address, now)
+    if use_nonce and not _use_nonce(gate, nonce, now):
+        raise _reject(gate, code, "replayed", via, address, now)
+    return gate
+
+
+def _use_nonce(gate: Gate, nonce: str, now: datetime) -> bool:
+    """Remember the nonce; False if the gate used it before."""
     try:
         with transaction.atomic():
             GateNonce.objects.create(gate=gate, nonce=nonce, at=now)
     except IntegrityError:
-        raise _reject(gate, code, "replayed", via, address, now) from None
+        return False
     # A nonce older than twice the tolerance can no longer come with a fresh timestamp.
-    GateNonce.objects.filter(gate=gate, at__lt=now - 2 * SIGNATURE_TOLERANCE).delete()
-    return gate
+    GateNonce.objects.filter(at__lt=now - 2 * SIGNATURE_TOLERANCE).delete()
+    return True
+
+
+class _Replayed(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,54 @@ def _move_passages(fresh: list[GateEvent]) -> list[bool]:
     return latest
 
 
-def accept_events(gate: Gate, events: list[Incoming], *, now: datetime, via: str) -> list[Result]:
+def _keep(
+    gate: Gate, events: list[Incoming], readers: dict[str, Reader], now: datetime, via: str
+) -> tuple[list[GateEvent], list[str], list[bool]]:
+    """Inside the delivery's transaction: the new events, each event's first outcome
+    ("duplicate" or its direction), and for each new one whether it is the latest."""
+    outcomes: list[str] = []
+    fresh: list[GateEvent] = []
+    ids = [event.event_id for event in events]
+    seen = set(
+        GateEvent.objects.filter(gate=gate, event_id__in=ids).values_list("event_id", flat=True)
+    )
+    for incoming in events:
+        if incoming.event_id in seen:
+            outcomes.append("duplicate")
+            continue
+        seen.add(incoming.event_id)
+        outcomes.append(incoming.direction)
+        fresh.append(
+            GateEvent(
+                gate=gate,
+                event_id=incoming.event_id,
+                direction=incoming.direction,
+                card=incoming.card,
+                reader=readers.get(incoming.card),
+                building_id=gate.building_id,
+                floor=gate.floor,
+                at=incoming.at,
+                received_at=now,
+                via=via,
+                outcome=incoming.direction,
+            )
+        )
+    GateEvent.objects.bulk_create(fresh)
+    latest = _move_passages(fresh)
+    earlier = [event.pk for event, last in zip(fresh, latest, strict=True) if not last]
+    GateEvent.objects.filter(pk__in=earlier).update(outcome="earlier")
+    return fresh, outcomes, latest
+
+
+def accept_events(
+    gate: Gate,
+    events: list[Incoming],
+    *,
+    now: datetime,
+    via: str,
+    nonce: str | None = None,
+    address: str | None = None,
+) -> list[Result]:
     """Keep a delivery's events in the order they happened, once each (an id the gate sent
     before answers "duplicate"), move each card's passage, then apply the rules.
 
@@ -205,41 +266,16 @@ def accept_events(gate: Gate, events: list[Incoming], *, now: datetime, via: str
     """
     cards = {event.card for event in events}
     readers = {r.card_number: r for r in Reader.objects.filter(card_number__in=cards)}
-    outcomes: list[str] = []
-    fresh: list[GateEvent] = []
-    with (
-        locking.busy_when_contended(f"gate {gate.code}: {len(events)} events"),
-        locking.seat_transaction(),
-    ):
-        ids = [event.event_id for event in events]
-        seen = set(
-            GateEvent.objects.filter(gate=gate, event_id__in=ids).values_list("event_id", flat=True)
-        )
-        for incoming in events:
-            if incoming.event_id in seen:
-                outcomes.append("duplicate")
-                continue
-            seen.add(incoming.event_id)
-            outcomes.append(incoming.direction)
-            fresh.append(
-                GateEvent(
-                    gate=gate,
-                    event_id=incoming.event_id,
-                    direction=incoming.direction,
-                    card=incoming.card,
-                    reader=readers.get(incoming.card),
-                    building_id=gate.building_id,
-                    floor=gate.floor,
-                    at=incoming.at,
-                    received_at=now,
-                    via=via,
-                    outcome=incoming.direction,
-                )
-            )
-        GateEvent.objects.bulk_create(fresh)
-        latest = _move_passages(fresh)
-        earlier = [event.pk for event, last in zip(fresh, latest, strict=True) if not last]
-        GateEvent.objects.filter(pk__in=earlier).update(outcome="earlier")
+    try:
+        with (
+            locking.busy_when_contended(f"gate {gate.code}: {len(events)} events"),
+            locking.seat_transaction(),
+        ):
+            if nonce is not None and not _use_nonce(gate, nonce, now):
+                raise _Replayed
+            fresh, outcomes, latest = _keep(gate, events, readers, now, via)
+    except _Replayed:
+        raise _reject(gate, gate.code, "replayed", via, address, now) from None
     concerned = rules.Concerned(fresh, now) if not gate.floor else None
     done = iter(
         "earlier" if not last else _apply_rule(gate, event, concerned, now)
@@ -287,5 +323,8 @@ def receive(
     address: str | None = None,
 ) -> list[Result]:
     """A whole delivery: verify, read, keep. Every door (HTTP, MQTT) calls this."""
-    gate = verify(code, timestamp, nonce, signature, body, now=now, via=via, address=address)
-    return accept_events(gate, read_events(body, now), now=now, via=via)
+    gate = verify(
+        code, timestamp, nonce, signature, body, now=now, via=via, address=address, use_nonce=False
+    )
+    events = read_events(body, now)
+    return accept_events(gate, events, now=now, via=via, nonce=nonce, address=address)
