@@ -4,6 +4,7 @@ counted here independently, event by event."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -71,3 +72,22 @@ def test_without_an_entrance_gate_simulate_says_so(db: None) -> None:
     Building.objects.create(name="空楼")
     with pytest.raises(CommandError, match="entrance gate"):
         call_command("gate", "simulate", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_url_the_day_is_sent_signed_to_a_running_server(live_server: Any) -> None:
+    building = Building.objects.create(name="逸夫楼")
+    Gate.objects.create(code="east-1", name="East", building=building)
+    out = StringIO()
+
+    call_command(
+        "gate", "simulate", "--day", str(DAY), "--until", "09:00", "--readers", "30",
+        "--url", live_server.url, "--speed", "1000000", stdout=out,
+    )  # fmt: skip
+
+    sent = [e for e in plan_day([f"SIM{n:05d}" for n in range(30)], ["east-1"], DAY, seed=1)]
+    sent = [e for e in sent if e.at <= at("09:00")]
+    assert f"{len(sent)} passages sent." in out.getvalue()
+    kept = GateEvent.objects.all()
+    assert sorted(kept.values_list("event_id", flat=True)) == sorted(e.event_id for e in sent)
+    assert set(kept.values_list("via", flat=True)) == {"http"}
