@@ -92,24 +92,26 @@ def on_exit(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> s
 
 
 def _back(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> str | None:
+    """Every step-out the gate started for this reader ends with this entry; one still
+    within its minutes gives the hold its end back."""
+    still_out = GateStepOut.objects.filter(
+        reader=reader, back_at__isnull=True, left_at__lte=event.at
+    )
     step_out = (
-        GateStepOut.objects.filter(
-            reader=reader, back_at__isnull=True, left_at__lte=event.at, ends_at__gt=event.at
-        )
+        still_out.filter(challenged=False, ends_at__gt=event.at)
         .select_related("hold__seat")
         .order_by("-left_at")
         .first()
     )
     if step_out is None:
+        still_out.update(back_at=event.at)
         return None
     with (
         locking.busy_when_contended(f"gate entry of reader {reader.pk}"),
         locking.seat_transaction(),
     ):
         services.lock(step_out.hold.seat, reader)
-        GateStepOut.objects.filter(reader=reader, back_at__isnull=True).update(back_at=event.at)
-        if step_out.challenged:
-            return None
+        still_out.update(back_at=event.at)
         hold = Hold.objects.filter(pk=step_out.hold_id, ended_at__isnull=True).first()
         if hold is None:
             return None

@@ -88,6 +88,7 @@ def test_back_too_late_does_not_bring_the_seat_back(
 
     assert response.json()["results"] == [{"id": "i-1", "outcome": "in"}]
     assert state(seat, alice, "10:46") == "free"
+    assert GateStepOut.objects.get().back_at == at("10:45")  # that step-out is over
 
 
 def test_exits_do_nothing_to_seats_when_the_policy_says_zero(
