@@ -42,7 +42,7 @@ def test_the_page_counts_people_inside_and_warns_near_capacity(
     assert "Floor 3: 1" in page
     assert "<td>5</td><td>1</td>" in page  # five entries and one exit today
     index = as_lin.get("/backoffice/").content.decode()
-    assert "逸夫楼 is nearly full" in index
+    assert "逸夫楼 is full" in index
 
 
 def test_the_page_lists_who_never_went_out_on_a_day(as_lin: Client, building: Building) -> None:
@@ -57,3 +57,19 @@ def test_the_page_lists_who_never_went_out_on_a_day(as_lin: Client, building: Bu
 
 def test_a_reader_cannot_see_the_headcount(client_for, alice) -> None:  # type: ignore[no-untyped-def]
     assert client_for(alice).get("/backoffice/headcount/").status_code == 403
+
+
+def test_librarians_are_warned_before_the_building_is_full(
+    as_lin: Client, building: Building
+) -> None:
+    Building.objects.filter(pk=building.pk).update(capacity=5, warn_percent=60)
+    entrance = Gate.objects.create(code="east-1", name="East", building=building)
+    swipe(entrance, ("in", "C1", "08:00"), ("in", "C2", "08:10"))
+
+    assert "nearly full" not in as_lin.get("/backoffice/").content.decode()  # 2 of 5: 40 %
+
+    swipe(entrance, ("in", "C3", "08:20"))  # 3 of 5: 60 %
+
+    index = as_lin.get("/backoffice/").content.decode()
+    assert "逸夫楼 is nearly full: 3 people inside, capacity 5." in index
+    assert "nearly full" in as_lin.get("/backoffice/headcount/").content.decode()
