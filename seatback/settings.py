@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "seatback.labels",
     "seatback.reservations",
     "seatback.content",
+    "seatback.gates",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",
@@ -268,6 +269,19 @@ RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", mini
 RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)
 # Requests per minute per client address from anyone not signed in (pages, /healthz, …).
 RATE_LIMIT_ANONYMOUS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_ANONYMOUS", "600", minimum=1)
+
+# Entrance gates publishing to an MQTT broker (`seatback gate listen`, docs/gates.md).
+MQTT_HOST = env("SEATBACK_MQTT_HOST", "127.0.0.1").strip()
+MQTT_PORT = envint("SEATBACK_MQTT_PORT", "1883", minimum=1)
+if MQTT_PORT > 65535:
+    raise ImproperlyConfigured(f"SEATBACK_MQTT_PORT: must be at most 65535, got {MQTT_PORT}")
+MQTT_USERNAME = env("SEATBACK_MQTT_USERNAME", "")
+MQTT_PASSWORD = env("SEATBACK_MQTT_PASSWORD", "")
+MQTT_TOPIC_PREFIX = env("SEATBACK_MQTT_TOPIC_PREFIX", "seatback/gates").strip().strip("/")
+if not MQTT_TOPIC_PREFIX or any(c in MQTT_TOPIC_PREFIX for c in "+#"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_MQTT_TOPIC_PREFIX: a topic without wildcards, got {MQTT_TOPIC_PREFIX!r}"
+    )
 
 # Seconds a seat write waits for a row lock before answering "busy, try again".
 SEAT_LOCK_TIMEOUT_SECONDS = envint("SEATBACK_LOCK_TIMEOUT", "3", minimum=1)

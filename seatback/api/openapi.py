@@ -477,3 +477,60 @@ SCHEMA["paths"]["/ask"] = {
         },
     }
 }
+
+GATE_EVENT = {
+    "type": "object",
+    "required": ["id", "direction", "at"],
+    "properties": {
+        "id": {"type": "string", "description": "unique per gate; a resent id is kept once"},
+        "direction": {"type": "string", "enum": ["in", "out"]},
+        "card": {"type": "string", "description": "the card number (or `qr`: the card's QR)"},
+        "qr": {"type": "string"},
+        "at": TIME,
+    },
+}
+SCHEMA["paths"]["/gate/events"] = {
+    "post": {
+        "summary": "A gate's events (docs/gates.md): signed with the gate's key, HMAC-SHA256 "
+        "over `{timestamp}.{nonce}.` + the body, sent in X-Seatback-Gate, "
+        "X-Seatback-Timestamp (Unix seconds), X-Seatback-Nonce and X-Seatback-Signature",
+        "security": [],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["events"],
+                        "properties": {
+                            "events": {"type": "array", "maxItems": 1000, "items": GATE_EVENT}
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "accepted": {"type": "integer"},
+                        "duplicates": {"type": "integer"},
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "outcome": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "Kept, in the order the events happened; each event's outcome",
+            ),
+            **_refusals("not_authenticated", "invalid_request", "rate_limited", "busy"),
+        },
+    }
+}

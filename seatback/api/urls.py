@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.api import content_views, views
+from seatback.api import content_views, gate_views, views
 from seatback.api import reservation_views as reservations
 
 app_name = "api"
@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("eresources", content_views.eresources, name="eresources"),
     path("ask", content_views.ask, name="ask"),
+    path("gate/events", gate_views.gate_events, name="gate-events"),
 ]

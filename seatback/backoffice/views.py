@@ -21,6 +21,7 @@ from seatback.backoffice.access import change_and_go_back, librarian_required, s
 from seatback.backoffice.forms import local_instant, local_today, parse_local_date, parse_local_time
 from seatback.backoffice.timeline import holder_at, seat_events
 from seatback.core import clock
+from seatback.gates.selectors import inside_counts
 from seatback.library.models import Room, Seat
 from seatback.seats.selectors import room_counts
 from seatback.seats.services import Situation
@@ -43,7 +44,8 @@ def index(request: HttpRequest) -> HttpResponse:
     rooms = list(Room.objects.select_related("library"))
     counts = room_counts(rooms, now)
     listing = [{"room": room, "counts": counts[room.pk]} for room in rooms]
-    return render(request, "backoffice/index.html", {"rooms": listing})
+    crowded = [count for count in inside_counts(now).values() if count.near_capacity]
+    return render(request, "backoffice/index.html", {"rooms": listing, "crowded": crowded})
 
 
 @librarian_required

@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     "presence_accuracy_m": 100,
     "rotating_seconds": 60,
     "gate_hours": 12,
+    # Entrance gates (docs/gates.md): an entry during a booking's check-in window checks
+    # the reader in; an exit protects the reader's seat, and ends their hold when they are
+    # not back through a gate within this many minutes (0: exits do nothing).
+    "gate_checkin": "no",
+    "gate_exit_minutes": 30,
     # Seat reservation (issue 7); checked by reservation_value below.
     "booking_days_ahead": 1,
     "booking_opens_at": "20:00",
@@ -55,6 +60,7 @@ PRESENCE_NUMBERS = {
     "presence_accuracy_m": (5, 100_000),
     "rotating_seconds": (10, 3600),
     "gate_hours": (1, 48),
+    "gate_exit_minutes": (0, 240),
 }
 MINUTES_IN_A_DAY = 24 * 60
 
@@ -178,6 +184,8 @@ def clean(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[st
             cleaned[key] = ",".join(parse_checks(key, value))
         elif key == "presence_networks":
             cleaned[key] = ",".join(str(n) for n in parse_networks(key, value))
+        elif key == "gate_checkin":
+            cleaned[key] = yes_or_no(key, value)
         elif key in PRESENCE_NUMBERS:
             cleaned[key] = _whole_number(key, value)
         else:
@@ -235,11 +243,7 @@ def reservation_value(key: str, value: Any) -> Any:
             raise PolicyError(key, _("%(value)r is not a time like 20:00") % {"value": value})
         return moment.strftime("%H:%M")
     if key == "late_cancel_is_violation":
-        if text in ("yes", "true", "1", "on"):
-            return "yes"
-        if text in ("no", "false", "0", "off"):
-            return "no"
-        raise PolicyError(key, _("%(value)r is not yes or no") % {"value": value})
+        return yes_or_no(key, value)
     least, most = _RESERVATION_NUMBERS[key]
     if not text.isdigit():
         raise PolicyError(key, _("%(value)r is not a whole number") % {"value": value})
@@ -249,6 +253,16 @@ def reservation_value(key: str, value: Any) -> Any:
             key, _("must be between %(least)d and %(most)d") % {"least": least, "most": most}
         )
     return number
+
+
+def yes_or_no(key: str, value: Any) -> str:
+    """A yes/no key's canonical value: "yes" or "no"."""
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "on"):
+        return "yes"
+    if text in ("no", "false", "0", "off"):
+        return "no"
+    raise PolicyError(key, _("%(value)r is not yes or no") % {"value": value})
 
 
 def _format_range(value: TimeRange) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from seatback.core.errors import Refusal
 from seatback.library.policy import parse_checks, parse_networks
+from seatback.presence import passages
 
 if TYPE_CHECKING:
     from seatback.library.models import Room
@@ -178,10 +179,11 @@ def check_rotating(code: str, room_id: int, seconds: int, now: datetime) -> Verd
 def gate_entered_within(reader: Reader, hours: int, now: datetime) -> tuple[bool, str]:
     """Did the reader come in through the gate within `hours` and not go out since?
 
-    Returns (passed, reason). No gate integration records passages yet, so nobody has
-    entered: (False, "no_gate_events"); a room asking for `gate` refuses every scan.
+    Returns (passed, reason). The answer comes from the gate system registered in
+    presence.passages (the gates app); without one nobody has entered: (False,
+    "no_gate_events"), and a room asking for `gate` refuses every scan.
     """
-    return False, "no_gate_events"
+    return passages.source().inside(reader.pk, hours, now)
 
 
 def check_gate(reader: Reader, hours: int, now: datetime) -> Verdict:

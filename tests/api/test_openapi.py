@@ -55,6 +55,7 @@ CAN_REFUSE = {
     | {"limit_reached", "invalid_request", "forbidden", "busy"},
     ("/reservations/{reservation_id}", "delete"): SIGNED_IN
     | {"not_found", "invalid_request", "forbidden", "busy"},
+    ("/gate/events", "post"): {"not_authenticated", "invalid_request", "rate_limited", "busy"},
 }
 
 

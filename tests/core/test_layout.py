@@ -25,6 +25,7 @@ BELOW_THE_DOORS = [
     "labels",
     "reservations",
     "content",
+    "gates",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 

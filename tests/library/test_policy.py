@@ -199,3 +199,13 @@ def test_a_value_longer_than_a_day_is_refused_before_it_can_overflow() -> None:
         clean({"return_cooldown_minutes": str(10**13)})
     assert refused.value.key == "return_cooldown_minutes"
     assert clean({"return_cooldown_minutes": "1440"}) == {"return_cooldown_minutes": 1440}
+
+
+def test_gate_rule_keys_have_their_defaults_and_are_checked() -> None:
+    assert (DEFAULTS["gate_checkin"], DEFAULTS["gate_exit_minutes"]) == ("no", 30)
+    assert clean({"gate_checkin": "Yes", "gate_exit_minutes": "0"}) == {
+        "gate_checkin": "yes",
+        "gate_exit_minutes": 0,
+    }
+    assert error_for({"gate_checkin": "sometimes"}).key == "gate_checkin"
+    assert "from 0 to 240" in str(error_for({"gate_exit_minutes": "241"}))

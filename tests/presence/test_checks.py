@@ -15,11 +15,11 @@ from seatback.presence.checks import (
     check_network,
     check_rotating,
     distance_m,
-    gate_entered_within,
     normalise_code,
     rotating_code,
     window_of,
 )
+from seatback.presence.passages import NoGates
 
 NETWORKS = "10.20.0.0/16,192.168.1.0/24,2001:db8:1234::/48"
 ROOM = (31.2304, 121.4737)  # a reading room's coordinates
@@ -181,5 +181,5 @@ def test_spaces_in_a_typed_code_do_not_matter() -> None:
 # gate ----------------------------------------------------------------------------------
 
 
-def test_without_gate_events_nobody_has_entered() -> None:
-    assert gate_entered_within(object(), 12, START) == (False, "no_gate_events")  # type: ignore[arg-type]
+def test_without_a_gate_system_nobody_has_entered() -> None:
+    assert NoGates().inside(1, 12, START) == (False, "no_gate_events")
