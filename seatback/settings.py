@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "seatback.labels",
     "seatback.reservations",
     "seatback.content",
+    "seatback.spaces",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",

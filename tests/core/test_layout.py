@@ -25,6 +25,7 @@ BELOW_THE_DOORS = [
     "labels",
     "reservations",
     "content",
+    "spaces",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 
