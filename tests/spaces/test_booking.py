@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from seatback.core import rounds
 from seatback.core.errors import Refusal
@@ -15,8 +16,11 @@ from tests.spaces.conftest import hours
 
 
 def refused(*args: object, **kwargs: object) -> Refusal:
-    with pytest.raises(Refusal) as caught:
+    """The refusal, its message read in English."""
+    with translation.override("en"), pytest.raises(Refusal) as caught:
         services.book(*args, **kwargs)  # type: ignore[arg-type]
+    with translation.override("en"):
+        caught.value.english = caught.value.message  # type: ignore[attr-defined]
     return caught.value
 
 
@@ -52,13 +56,13 @@ def test_an_unconfirmed_group_is_released_at_the_deadline_and_nobody_is_penalise
 
 def test_the_group_must_be_big_enough_and_fit(study: Space, alice: Reader, bob: Reader) -> None:
     small = refused(study, alice, *hours("14:00"), ["20230002"], now=at("09:00"))
-    assert small.code == "invalid_request" and "at least 3" in small.message
+    assert small.code == "invalid_request" and "at least 3" in small.english
     many = [f"2099{n:04d}" for n in range(6)]
     for card in many:
         Reader.objects.create_user(card, "x", name=card)
-    assert "holds 6" in refused(study, alice, *hours("14:00"), many, now=at("09:00")).message
+    assert "holds 6" in refused(study, alice, *hours("14:00"), many, now=at("09:00")).english
     unknown = refused(study, alice, *hours("14:00"), ["20230002", "nobody"], now=at("09:00"))
-    assert "nobody" in unknown.message
+    assert "nobody" in unknown.english
     assert not SpaceBooking.objects.exists()
 
 
@@ -68,7 +72,7 @@ def test_companions_hours_count_against_their_own_limits(
     # Bob already has three hours in the carrel that day (his whole allowance).
     services.book(carrel, bob, *hours("09:00", 3), [], now=at("09:00"))
     refusal = refused(study, alice, *hours("14:00"), ["20230002", "20230003"], now=at("09:00"))
-    assert refusal.code == "limit_reached" and "Bob 王" in refusal.message
+    assert refusal.code == "limit_reached" and "Bob 王" in refusal.english
 
 
 def test_a_blocked_space_refuses_bookings_with_the_reason(
@@ -78,7 +82,7 @@ def test_a_blocked_space_refuses_bookings_with_the_reason(
         lin, study, start=at("13:00"), end=at("17:00"), reason="设备维修", now=at("09:00")
     )
     refusal = refused(study, alice, *hours("14:00"), ["20230002", "20230003"], now=at("09:00"))
-    assert refusal.code == "seat_unavailable" and "设备维修" in refusal.message
+    assert refusal.code == "seat_unavailable" and "设备维修" in refusal.english
     cells = {c.start: c for c in services.day_grid(study, at("09:00").date(), at("09:00"))}
     assert (cells[at("14:00")].state, cells[at("14:00")].note) == ("blocked", "设备维修")
 
