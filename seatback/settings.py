@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "seatback.reservations",
     "seatback.content",
     "seatback.gates",
+    "seatback.spaces",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",

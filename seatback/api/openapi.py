@@ -534,3 +534,102 @@ SCHEMA["paths"]["/gate/events"] = {
         },
     }
 }
+
+
+# Spaces (docs/spaces.md) ------------------------------------------------------------------
+SPACE_REFUSALS = (
+    *COMMON,
+    "not_found",
+    "invalid_request",
+    "banned",
+    "not_reservable",
+    "outside_booking_window",
+    "seat_unavailable",
+    "limit_reached",
+    "forbidden",
+    "busy",
+)
+SCHEMA["paths"]["/spaces"] = {
+    "get": {
+        "summary": "Spaces that can be booked (group study rooms, discussion rooms, carrels)",
+        "responses": {"200": _json({"type": "array"}, "Spaces"), **_refusals(*COMMON)},
+    }
+}
+SCHEMA["paths"]["/spaces/{space_id}/day"] = {
+    "parameters": [
+        {"name": "space_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}},
+    ],
+    "get": {
+        "summary": "A day's slots of the space: free, booked, blocked (with the reason), past",
+        "responses": {
+            "200": _json({"type": "object"}, "The day grid"),
+            **_refusals(*COMMON, "not_found", "invalid_request"),
+        },
+    },
+}
+SCHEMA["paths"]["/spaces/{code}/checkin"] = {
+    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "post": {
+        "summary": "Check in at the space's door QR (the organiser, or members one by one)",
+        "responses": {
+            "200": _json({"type": "object"}, "checked_in or member_checked_in"),
+            **_refusals(*COMMON, "not_found", "too_early", "not_reserved", "reserved", "banned"),
+        },
+    },
+}
+SCHEMA["paths"]["/space-bookings"] = {
+    "get": {
+        "summary": "My space bookings (as organiser or companion) not yet over",
+        "responses": {"200": _json({"type": "array"}, "Bookings"), **_refusals(*COMMON)},
+    },
+    "post": {
+        "summary": "Book a space for a group: the organiser and companions by card number",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["space_id", "start", "end"],
+                        "properties": {
+                            "space_id": {"type": "integer"},
+                            "start": TIME,
+                            "end": TIME,
+                            "companions": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": _json({"type": "object"}, "The booking, pending until the group confirms"),
+            **_refusals(*SPACE_REFUSALS),
+        },
+    },
+}
+SCHEMA["paths"]["/space-bookings/{booking_id}/{action}"] = {
+    "parameters": [
+        {"name": "booking_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {
+            "name": "action",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "enum": ["confirm", "cancel", "end"]},
+        },
+    ],
+    "post": {
+        "summary": "confirm (a companion), cancel (the organiser), end (the organiser, early)",
+        "responses": {
+            "200": _json({"type": "object"}, "The booking"),
+            **_refusals(*COMMON, "not_found", "invalid_request", "busy"),
+        },
+    },
+    "delete": {
+        "summary": "The same as POST …/cancel",
+        "responses": {
+            "200": _json({"type": "object"}, "The booking"),
+            **_refusals(*COMMON, "not_found", "invalid_request"),
+        },
+    },
+}

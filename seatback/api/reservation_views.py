@@ -18,7 +18,7 @@ from seatback.reservations import admission, services, taken
 from seatback.reservations.models import Reservation
 
 
-def _instant(value: object, name: str) -> datetime:
+def instant(value: object, name: str) -> datetime:
     try:
         moment = parse_datetime(value) if isinstance(value, str) else None
     except ValueError:  # well-formed but impossible, e.g. 2026-02-30 or 25:00
@@ -42,7 +42,7 @@ def reservations(
     seat_id = data.get("seat_id")
     if not isinstance(seat_id, int) or isinstance(seat_id, bool):
         raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
-    start, end = _instant(data.get("start"), "start"), _instant(data.get("end"), "end")
+    start, end = instant(data.get("start"), "start"), instant(data.get("end"), "end")
     # In a rush most requests ask for a seat just booked: answered from memory, no query.
     if taken.known(seat_id, start, end, now):
         raise Refusal("seat_unavailable")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.api import content_views, gate_views, views
+from seatback.api import content_views, gate_views, space_views, views
 from seatback.api import reservation_views as reservations
 
 app_name = "api"
@@ -25,4 +25,13 @@ urlpatterns = [
     path("eresources", content_views.eresources, name="eresources"),
     path("ask", content_views.ask, name="ask"),
     path("gate/events", gate_views.gate_events, name="gate-events"),
+    path("spaces", space_views.spaces, name="spaces"),
+    path("spaces/<int:space_id>/day", space_views.space_day, name="space-day"),
+    path("spaces/<str:code>/checkin", space_views.door, name="space-checkin"),
+    path("space-bookings", space_views.bookings, name="space-bookings"),
+    path(
+        "space-bookings/<int:booking_id>/<str:action>",
+        space_views.booking,
+        name="space-booking",
+    ),
 ]

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from seatback.backoffice import admin_views, content_views, reader_views, room_views, views
+from seatback.backoffice import (
+    admin_views,
+    content_views,
+    reader_views,
+    room_views,
+    space_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -33,4 +40,7 @@ urlpatterns = [
     ),
     path("content/<str:kind>/new", content_views.content_edit, name="content-new"),
     path("content/<str:kind>/<int:item_id>", content_views.content_edit, name="content-edit"),
+    path("spaces/", space_views.spaces_day, name="spaces"),
+    path("spaces/block", space_views.space_block, name="space-block"),
+    path("spaces/book", space_views.space_book_for, name="space-book-for"),
 ]

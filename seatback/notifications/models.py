@@ -23,6 +23,7 @@ class Notice(models.Model):
         ANNOUNCEMENT = "announcement", _("new notice")
         LECTURE_REMINDER = "lecture_reminder", _("lecture starts soon")
         LECTURE_PLACE = "lecture_place", _("lecture place freed")
+        SPACE_INVITE = "space_invite", _("asked to join a space booking")
 
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"

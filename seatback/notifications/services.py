@@ -70,6 +70,16 @@ def sentence(notice: Notice) -> str:
             "title": p.get("title", ""),
             "start": _time(p.get("start")),
         }
+    if notice.kind == Notice.Kind.SPACE_INVITE:
+        return _(
+            "%(organiser)s booked %(space)s at %(start)s with you: confirm by %(until)s, or the "
+            "booking is released."
+        ) % {
+            "organiser": p.get("organiser", ""),
+            "space": p.get("space", ""),
+            "start": _time(p.get("start")),
+            "until": _time(p.get("confirm_by")),
+        }
     if notice.kind == Notice.Kind.VIOLATION:
         kinds = dict(Violation.Kind.choices)
         return _("A violation was recorded: %(kind)s.") % {

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from seatback.pages import campus_views, content_views, presence_views, views
+from seatback.pages import campus_views, content_views, presence_views, space_views, views
 
 app_name = "pages"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -27,6 +27,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lectures/<int:lecture_id>/attend", content_views.lecture_attend, name="lecture-attend"),
     path("eresources/", content_views.eresources, name="eresources"),
     path("ask", content_views.ask, name="ask"),
+    # Group study rooms and other spaces (docs/spaces.md)
+    path("spaces/", space_views.spaces, name="spaces"),
+    path("spaces/mine", space_views.my_spaces, name="my-spaces"),
+    path(
+        "spaces/mine/<int:booking_id>/<str:action>",
+        space_views.my_space_action,
+        name="my-space-action",
+    ),
+    path("spaces/door/<str:code>", space_views.space_door, name="space-door"),
+    path("spaces/<int:space_id>", space_views.space, name="space"),
+    path("spaces/<int:space_id>/book", space_views.space_book, name="space-book"),
 ]
 # Campus sign-in (docs/sign-in.md); each answers 404 unless configured.
 urlpatterns += [

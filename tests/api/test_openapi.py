@@ -92,6 +92,9 @@ def test_each_route_answers_exactly_the_documented_methods(
         "intent": "checkin",
         "reservation_id": "1",
         "lecture_id": "1",
+        "space_id": "1",
+        "booking_id": "1",
+        "action": "confirm",
     }
     for path, operations in schema["paths"].items():
         url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)

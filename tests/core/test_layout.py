@@ -26,6 +26,7 @@ BELOW_THE_DOORS = [
     "reservations",
     "content",
     "gates",
+    "spaces",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 
