@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.backoffice import admin_views, reader_views, room_views, views
+from seatback.backoffice import admin_views, plan_views, reader_views, room_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
     path("rooms/<int:room_id>/edit", room_views.room_edit, name="room-edit"),
     path("rooms/<int:room_id>/active", room_views.room_active, name="room-active"),
     path("rooms/<int:room_id>/policy", room_views.room_policy, name="room-policy"),
+    path("rooms/<int:room_id>/plan", plan_views.room_plan, name="room-plan"),
+    path("rooms/<int:room_id>/plan/seats/<int:seat_id>", plan_views.seat_move, name="seat-move"),
+    path("screens/", plan_views.screens, name="screens"),
+    path("screens/<int:screen_id>/key", plan_views.screen_key, name="screen-key"),
+    path("screens/<int:screen_id>/delete", plan_views.screen_delete, name="screen-delete"),
     path("import/", admin_views.import_page, name="import"),
     path("audit/", admin_views.audit_page, name="audit"),
 ]
