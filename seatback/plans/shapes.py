@@ -111,15 +111,15 @@ def clean(raw: Any) -> dict[str, Any]:
     if not isinstance(seats, dict):
         raise bad(_("seats maps a seat's label to [x, y]."))
     drawing["seats"] = {str(label): _point(p, str(label)) for label, p in seats.items()}
+    if not any(s["kind"] in ("door", "entrance") for s in drawing["shapes"]):
+        raise bad(_("The plan has no door: mark at least one shape as a door."))
     left, top, right, bottom = bounds(drawing["shapes"], drawing["seats"].values())
-    width = raw.get("width", right)
-    height = raw.get("height", bottom)
+    width = raw.get("width", max(right, 1))
+    height = raw.get("height", max(bottom, 1))
     drawing["width"] = _number(width, "width")
     drawing["height"] = _number(height, "height")
     if not (0 < drawing["width"] <= MAX_SIZE and 0 < drawing["height"] <= MAX_SIZE):
         raise bad(_("The plan must be between 0 and 500 units wide and high."))
-    if not any(s["kind"] in ("door", "entrance") for s in drawing["shapes"]):
-        raise bad(_("The plan has no door: mark at least one shape as a door."))
     return drawing
 
 

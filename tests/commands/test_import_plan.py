@@ -72,7 +72,8 @@ BAD = [
     ),
     (
         "bad-number.svg",
-        b'<svg xmlns="http://www.w3.org/2000/svg"><rect class="desk" x="a" width="5" height="5"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg">'
+        b'<rect class="desk" x="a" width="5" height="5"/></svg>',
         "bad x",
     ),
     ("unknown-seat.json", json.dumps({**ROOM, "seats": {"Z-999": [1, 1]}}).encode(), "Z-999"),

@@ -22,11 +22,9 @@ def _crosses(drawing: dict, a: routes.Point, b: routes.Point) -> bool:
     for i in range(steps + 1):
         p = (a[0] + (b[0] - a[0]) * i / steps, a[1] + (b[1] - a[1]) * i / steps)
         for shape in drawing["shapes"]:
-            if shape["kind"] in shapes.OBSTACLES and routes.blocks(shape, p):
-                if not any(
-                    routes.near_door(d, p) for d in drawing["shapes"] if d["kind"] == "door"
-                ):
-                    return True
+            in_door = any(routes.near_door(d, p) for d in drawing["shapes"] if d["kind"] == "door")
+            if shape["kind"] in shapes.OBSTACLES and routes.blocks(shape, p) and not in_door:
+                return True
     return False
 
 
@@ -52,7 +50,9 @@ def test_the_route_is_the_shortest_on_its_grid(drawing):
     assert routes.cells_length(path) == pytest.approx(routes.distances(grid, start)[goal])
     # and each step goes to a neighbouring open cell
     assert all(cell in grid.open for cell in path)
-    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in zip(path, path[1:]))
+    assert all(
+        max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in zip(path, path[1:], strict=False)
+    )
 
 
 def test_a_walled_off_seat_has_no_route():
