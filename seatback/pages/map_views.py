@@ -66,6 +66,8 @@ def room_map(request: HttpRequest, room_id: int) -> HttpResponse:
         {
             "room": room,
             "map": found,
+            # the frame takes the plan's shape (a wide room is not drawn in a tall box)
+            "aspect": f"{found['view_box'][2]:.2f} / {found['view_box'][3]:.2f}",
             "words": _map_words(),
             "states": [
                 (state, STATE_WORDS[state], found["counts"][state])

@@ -233,6 +233,33 @@ def corners(path: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+def clear(grid: Grid, a: Point, b: Point) -> bool:
+    """Whether every point of the straight line a→b lies in an open cell (sampled finer
+    than a cell, so the line cannot slip across a blocked corner)."""
+    steps = max(1, math.ceil(math.dist(a, b) / (CELL / 4)))
+    return all(
+        grid.cell((a[0] + (b[0] - a[0]) * i / steps, a[1] + (b[1] - a[1]) * i / steps))
+        in grid.open
+        for i in range(steps + 1)
+    )
+
+
+def pulled(grid: Grid, points: list[Point]) -> list[Point]:
+    """The walk with its needless corners removed: from each kept point, straight on to the
+    farthest later corner that can be seen from it (a person does not zigzag)."""
+    if len(points) < 3:
+        return points
+    kept = [points[0]]
+    i = 0
+    while i < len(points) - 1:
+        j = len(points) - 1
+        while j > i + 1 and not clear(grid, points[i], points[j]):
+            j -= 1
+        kept.append(points[j])
+        i = j
+    return kept
+
+
 @dataclass(frozen=True)
 class Route:
     points: list[Point]  # the walk, corner by corner, in plan units
@@ -284,9 +311,9 @@ def route(
     if path is None:
         return None
     scale = float(drawing.get("metres_per_unit", 1.0))
-    points = [grid.centre(c) for c in corners(path)]
+    points = pulled(grid, [grid.centre(c) for c in path])
     legs: list[tuple[str, float]] = []
     for i in range(1, len(points)):
         way = "straight" if i == 1 else turn(points[i - 2], points[i - 1], points[i])
         legs.append((way, math.dist(points[i - 1], points[i]) * scale))
-    return Route(points, cells_length(path) * CELL * scale, legs)
+    return Route(points, sum(metres for _way, metres in legs), legs)

@@ -20,9 +20,9 @@ from seatback.plans.models import Screen
 from seatback.plans.selectors import screen_for_key, screen_view
 from seatback.screens.views import WRONG_KEYS_PER_MINUTE, qr_svg
 
-# A screen polls every 2 s (30 a minute); a few screens sharing one key stay below this.
-SCREEN_POLLS_PER_MINUTE = 120
-POLL_SECONDS = 2
+# A screen polls every second (60 a minute); two screens sharing a key stay below this.
+SCREEN_POLLS_PER_MINUTE = 150
+POLL_SECONDS = 1
 ROTATE_SECONDS = 8
 
 
