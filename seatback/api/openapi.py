@@ -478,6 +478,38 @@ SCHEMA["paths"].update(
                 "responses": {"200": _json(_ref("Occupancy"), "Occupancy"), **_PUBLIC},
             }
         },
+        "/occupancy/history": {
+            "get": {
+                "summary": "One day's occupancy in 15-minute steps, per room (kept a year)",
+                "security": [],
+                "parameters": [
+                    {"name": "day", "in": "query", "schema": {"type": "string", "format": "date"}}
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "day": {"type": "string", "format": "date"},
+                                "steps": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "at": TIME,
+                                            "room": {"type": "object"},
+                                            "counts": _COUNTS,
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "The day's steps",
+                    ),
+                    **_refusals("invalid_request", "rate_limited"),
+                },
+            }
+        },
         "/rooms/{room_id}/map": {
             "parameters": _ROOM_ID,
             "get": {

@@ -4,7 +4,7 @@ anonymous read (api decorator and the anonymous middleware)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from seatback.api.decorators import api
 from seatback.core.errors import Refusal
 from seatback.library.models import Room, Seat
+from seatback.library.policy import Policy
 from seatback.plans import selectors
 from seatback.readers.models import Reader
 
@@ -65,3 +66,19 @@ def room_route(
     if walk is None:
         raise Refusal("not_found", _("No way to that seat is drawn on the plan."))
     return _shared(walk)
+
+
+@api("GET", signed_in=False)
+def occupancy_history(
+    request: HttpRequest, *, reader: Reader | None, now: datetime
+) -> JsonResponse:
+    """The 15-minute steps of one day (the library's calendar day; today by default)."""
+    zone = Policy.zone()
+    text = request.GET.get("day", "")
+    try:
+        day = date.fromisoformat(text) if text else now.astimezone(zone).date()
+    except ValueError:
+        raise Refusal("invalid_request", _("Give the day as YYYY-MM-DD.")) from None
+    since = datetime.combine(day, time(0), tzinfo=zone)
+    steps = selectors.occupancy_history(since, since + timedelta(days=1))
+    return _shared({"day": day.isoformat(), "steps": steps})

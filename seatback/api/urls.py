@@ -14,6 +14,7 @@ urlpatterns = [
     path("rooms/<int:room_id>/map/states", plan_views.room_states, name="room-states"),
     path("rooms/<int:room_id>/route", plan_views.room_route, name="room-route"),
     path("occupancy", plan_views.occupancy, name="occupancy"),
+    path("occupancy/history", plan_views.occupancy_history, name="occupancy-history"),
     path("seats/<str:code>", views.seat_detail, name="seat"),
     path("seats/<str:code>/watch", views.seat_watch, name="seat-watch"),
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),

@@ -238,8 +238,7 @@ def clear(grid: Grid, a: Point, b: Point) -> bool:
     than a cell, so the line cannot slip across a blocked corner)."""
     steps = max(1, math.ceil(math.dist(a, b) / (CELL / 4)))
     return all(
-        grid.cell((a[0] + (b[0] - a[0]) * i / steps, a[1] + (b[1] - a[1]) * i / steps))
-        in grid.open
+        grid.cell((a[0] + (b[0] - a[0]) * i / steps, a[1] + (b[1] - a[1]) * i / steps)) in grid.open
         for i in range(steps + 1)
     )
 

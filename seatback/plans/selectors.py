@@ -18,14 +18,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from seatback.library.models import Room, Seat
+from seatback.library.policy import Policy
 from seatback.plans import routes, shapes
-from seatback.plans.models import Plan, Screen
+from seatback.plans.models import OccupancySample, Plan, Screen
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import seat_states, shared_read
 
 # The states a map shows; "closed" is a seat that cannot be used now (closed room or seat).
 MAP_STATES = ("free", "held", "challenged", "reserved", "away", "closed")
 FEATURES = ("power", "window", "quiet", "standing", "accessible", "lamp")
+
+
+def _iso(moment: datetime) -> str:
+    """A time as the API gives it: ISO 8601 with the library's offset."""
+    return moment.astimezone(Policy.zone()).isoformat()
 
 
 def drawing_of(room: Room, positions: list[tuple[float, float]]) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def _live(rooms: list[Room], now: datetime) -> tuple[dict[int, str], dict[int, s
     states = seat_states(rooms, now)
     room_ids = [room.pk for room in rooms]
     until = {
-        seat_id: deadline.isoformat()
+        seat_id: _iso(deadline)
         for seat_id, deadline in Challenge.objects.pending(now)
         .filter(seat__room_id__in=room_ids)
         .values_list("seat_id", "deadline")
@@ -56,7 +62,7 @@ def _live(rooms: list[Room], now: datetime) -> tuple[dict[int, str], dict[int, s
         .values_list("seat_id", "away_until")
     ):
         if away_until and away_until > now:
-            until[seat_id] = away_until.isoformat()
+            until[seat_id] = _iso(away_until)
     return states, until
 
 
@@ -92,13 +98,14 @@ def room_states(room: Room, now: datetime) -> dict[str, Any]:
             "states": full,
             "until": {str(k): v for k, v in until.items()},
             "counts": {state: counts[state] for state in MAP_STATES},
-            "server_time": now.isoformat(),
+            "server_time": _iso(now),
         }
 
     return shared_read(f"plan-states:{room.pk}", now, compute)
 
 
-def _tallies(now: datetime) -> list[dict[str, Any]]:
+def room_tallies(now: datetime) -> list[dict[str, Any]]:
+    """Each active room with its seats counted by map state (never cached)."""
     rooms = list(Room.objects.select_related("library").filter(active=True))
     states = seat_states(rooms, now)
     by_room: dict[int, Counter[str]] = {room.pk: Counter() for room in rooms}
@@ -133,12 +140,12 @@ def occupancy(now: datetime) -> dict[str, Any]:
     """Counts by state for the building, each floor and each open-to-readers room."""
 
     def compute() -> dict[str, Any]:
-        rooms = _tallies(now)
+        rooms = room_tallies(now)
         floors = []
         for floor in sorted({r["floor"] for r in rooms}, key=_floor_key):
             on_floor = [r for r in rooms if r["floor"] == floor]
             floors.append({"floor": floor, **_sum(on_floor), "rooms": on_floor})
-        return {"building": _sum(rooms), "floors": floors, "at": now.isoformat()}
+        return {"building": _sum(rooms), "floors": floors, "at": _iso(now)}
 
     return shared_read("occupancy", now, compute)
 
@@ -278,3 +285,16 @@ def screen_view(screen: Screen, now: datetime) -> dict[str, Any]:
     found = occupancy(now)
     floors = [f for f in found["floors"] if not screen.floor or f["floor"] == screen.floor]
     return {"name": screen.name, "floors": floors, "building": found["building"], "at": found["at"]}
+
+
+def occupancy_history(since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """The stored 15-minute steps between two times: what analytics reads."""
+    rows = OccupancySample.objects.filter(at__gte=since, at__lt=until).select_related("room")
+    return [
+        {
+            "at": _iso(row.at),
+            "room": {"id": row.room_id, "name": row.room.name, "floor": row.room.floor},
+            "counts": row.counts,
+        }
+        for row in rows.order_by("at", "room_id")[:10000]
+    ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from seatback.audit.services import record
 from seatback.core import live
 from seatback.library.models import Room, Seat
-from seatback.plans import shapes
+from seatback.plans import selectors, shapes
 from seatback.plans.models import OccupancySample, Plan, Screen, new_screen_key
 from seatback.plans.svgplan import read_svg
 from seatback.readers.models import Reader
@@ -135,6 +135,14 @@ def delete_screen(actor: Reader, screen: Screen, *, now: datetime) -> None:
 def step_of(now: datetime) -> datetime:
     """The start of the 15-minute step `now` falls in."""
     return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+
+
+def occupancy_round(now: datetime) -> int:
+    """The worker's round: this step's counts, if no worker has stored them yet."""
+    if OccupancySample.objects.filter(at=step_of(now)).exists():
+        return 0
+    counts = {row["id"]: row["counts"] for row in selectors.room_tallies(now)}
+    return record_occupancy(counts, now=now)
 
 
 def record_occupancy(counts: dict[int, dict[str, int]], *, now: datetime) -> int:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 
+from seatback.core import rounds
 from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
 from seatback.readers.models import Violation
@@ -139,4 +140,5 @@ def run_once(now: datetime) -> Counter[str]:
     done["ended_checkins"] = ended_checkins(now)
     done["overdue_step_outs"] = overdue_step_outs(now)
     done["reminders"] = reminders(now)
+    done.update(rounds.run_all(now))  # what other apps scheduled (core.rounds)
     return done

@@ -41,7 +41,7 @@ def test_states_follow_a_scan_with_the_clocks_end(seat, other_seat, alice, bob):
     services.perform(seat, alice, "challenge", now=at("09:00"))
     body = Client().get(f"/api/v1/rooms/{seat.room_id}/map/states").json()
     assert body["states"][str(seat.pk)] == "challenged"
-    assert body["until"][str(seat.pk)].startswith("2026-12-01T01:20")  # 09:20 in UTC
+    assert body["until"][str(seat.pk)].startswith("2026-12-01T09:20:00+08:00")
     assert body["counts"]["challenged"] == 1 and body["counts"]["free"] == 1
 
 

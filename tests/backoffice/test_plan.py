@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seatback.audit.models import AuditEntry
 from seatback.plans.models import Plan
-from tests.plans.conftest import ROOM, SVG
+from tests.plans.conftest import SVG
 
 pytestmark = pytest.mark.django_db
 

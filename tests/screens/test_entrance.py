@@ -4,7 +4,7 @@ keys and polls are limited."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from seatback.core import clock
 from seatback.plans.models import Screen

@@ -17,7 +17,10 @@ from seatback.reservations.worker import run_once
 
 
 class Command(BaseCommand):
-    help = "Record no-shows and overdue step-outs, apply bans, queue reminders; loop."
+    help = (
+        "Record no-shows and overdue step-outs, apply bans, queue reminders, keep the "
+        "occupancy history (and what other apps schedule); loop."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one round, then exit")
