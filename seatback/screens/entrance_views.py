@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seatback.core import clock, ratelimit
@@ -62,6 +63,7 @@ def entrance(request: HttpRequest, screen_id: int) -> HttpResponse:
             "every": POLL_SECONDS,
             "rotate": ROTATE_SECONDS,
             "zone": settings.TIME_ZONE,
+            "say_floor": _("Floor %(floor)s"),
         },
     )
     response["Cache-Control"] = "no-store"

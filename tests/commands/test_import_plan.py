@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from seatback.audit.models import AuditEntry
 from seatback.plans.models import Plan
@@ -16,8 +17,9 @@ from tests.plans.conftest import ROOM, SVG
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args: str) -> None:
-    call_command("import", "plan", *args, verbosity=0)
+def _run(*args: str, language: str = "en") -> None:
+    with translation.override(language):
+        call_command("import", "plan", *args, verbosity=0)
 
 
 def test_a_real_svg_becomes_the_plan_and_places_the_seats(tmp_path: Path, room, seat, other_seat):
@@ -109,5 +111,7 @@ def test_a_bad_drawing_is_refused_clearly_and_changes_nothing(
 def test_an_unknown_room_or_file_is_named(tmp_path: Path, room):
     with pytest.raises(CommandError, match="No room is called"):
         _run("地下室", str(tmp_path / "x.svg"))
+    with pytest.raises(CommandError, match="没有名为 '地下室' 的阅览室"):
+        _run("地下室", str(tmp_path / "x.svg"), language="zh-hans")
     with pytest.raises(CommandError, match="Cannot read"):
         _run(room.name, str(tmp_path / "missing.svg"))
