@@ -80,18 +80,24 @@ def room_map(room: Room, now: datetime) -> dict[str, Any]:
             "view_box": _view_box(drawing, positions),
             "grid": bool(drawing.get("grid")),
             "seats": seats,
-            **room_states(room, now),
+            **(room_states(room.pk, now) or {}),
         }
 
     return shared_read(f"plan-map:{room.pk}", now, compute)
 
 
-def room_states(room: Room, now: datetime) -> dict[str, Any]:
-    """The cheap poll of a map: {"states": {seat id: state}, "until": {...}, "counts"}."""
+def room_states(room: Room | int, now: datetime) -> dict[str, Any] | None:
+    """The cheap poll of a map: {"states": {seat id: state}, "until": {...}, "counts"};
+    None for a room that does not exist or is closed. Given a room's id, a poll served
+    from the shared answer runs no query at all."""
+    room_id = room if isinstance(room, int) else room.pk
 
-    def compute() -> dict[str, Any]:
-        states, until = _live([room], now)
-        all_ids = room.seats.values_list("id", flat=True)
+    def compute() -> dict[str, Any] | None:
+        found = Room.objects.select_related("library").filter(pk=room_id, active=True).first()
+        if found is None:
+            return None
+        states, until = _live([found], now)
+        all_ids = found.seats.values_list("id", flat=True)
         full = {str(i): states.get(i, "closed") for i in all_ids}
         counts = Counter(full.values())
         return {
@@ -101,7 +107,7 @@ def room_states(room: Room, now: datetime) -> dict[str, Any]:
             "server_time": _iso(now),
         }
 
-    return shared_read(f"plan-states:{room.pk}", now, compute)
+    return shared_read(f"plan-states:{room_id}", now, compute)
 
 
 def room_tallies(now: datetime) -> list[dict[str, Any]]:

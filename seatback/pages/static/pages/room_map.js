@@ -8,7 +8,7 @@
   var NS = "http://www.w3.org/2000/svg";
   var data = JSON.parse(document.getElementById("map-data").textContent);
   var words = JSON.parse(document.getElementById("map-words").textContent);
-  var POLL_MS = 1000;
+  var POLL_MS = 1500; // a change shows within 2 s: 1.5 s + one request
   var seatsById = {};
   var states = data.states, until = data.until;
   var offset = 0; // server clock minus this phone's clock, in ms
