@@ -64,7 +64,7 @@ def import_plan(
         Seat.objects.bulk_update(moved, ["x", "y"])
         record(
             actor,
-            "plan.imported",
+            "plan.import",
             room,
             now=now,
             before=before,
@@ -82,7 +82,7 @@ def move_seat(actor: Reader, seat: Seat, x: object, y: object, *, now: datetime)
         before = {"x": seat.x, "y": seat.y}
         seat.x, seat.y = x, y
         seat.save(update_fields=["x", "y"])
-        record(actor, "seat.moved", seat, now=now, before=before, after={"x": x, "y": y})
+        record(actor, "seat.move", seat, now=now, before=before, after={"x": x, "y": y})
     _changed(seat.room)
     return seat
 
@@ -113,7 +113,7 @@ def create_screen(actor: Reader, name: str, floor: str, *, now: datetime) -> Scr
         raise shapes.bad(_("A floor is at most 20 characters."))
     with transaction.atomic():
         screen = Screen.objects.create(name=name, floor=floor, created_at=now)
-        record(actor, "screen.created", screen, now=now, after={"name": name, "floor": floor})
+        record(actor, "screen.create", screen, now=now, after={"name": name, "floor": floor})
     return screen
 
 
@@ -122,13 +122,13 @@ def replace_screen_key(actor: Reader, screen: Screen, *, now: datetime) -> Scree
     with transaction.atomic():
         screen.key = new_screen_key()
         screen.save(update_fields=["key"])
-        record(actor, "screen.key_replaced", screen, now=now)
+        record(actor, "screen.new_key", screen, now=now)
     return screen
 
 
 def delete_screen(actor: Reader, screen: Screen, *, now: datetime) -> None:
     with transaction.atomic():
-        record(actor, "screen.deleted", screen, now=now, before={"name": screen.name})
+        record(actor, "screen.delete", screen, now=now, before={"name": screen.name})
         screen.delete()
 
 

@@ -25,7 +25,7 @@ def test_an_uploaded_svg_becomes_the_plan(as_admin, seat, other_seat):
     assert (seat.x, seat.y) == (10.5, 1.5)
     page = as_admin.get(url).content.decode()
     assert "Plan saved: 6 shapes, 2 seats placed." in page
-    assert AuditEntry.objects.filter(action="plan.imported").count() == 1
+    assert AuditEntry.objects.filter(action="plan.import").count() == 1
 
 
 def test_a_bad_upload_is_explained_and_changes_nothing(as_admin, seat):
@@ -43,7 +43,7 @@ def test_dragging_a_seat_saves_its_place_and_audits_it(as_admin, seat):
     assert response.json() == {"id": seat.pk, "x": 4.25, "y": 3.5}
     seat.refresh_from_db()
     assert (seat.x, seat.y) == (4.25, 3.5)
-    entry = AuditEntry.objects.get(action="seat.moved")
+    entry = AuditEntry.objects.get(action="seat.move")
     assert entry.before == {"x": 1.0, "y": 1.0} and entry.after == {"x": 4.25, "y": 3.5}
     assert as_admin.post(url, {"x": "far", "y": "1"}).status_code == 400
     assert as_admin.post(url, {"x": "1e9", "y": "1"}).status_code == 400

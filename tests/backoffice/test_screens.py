@@ -28,7 +28,7 @@ def test_create_show_replace_key_and_remove(as_admin, seat):
     as_admin.post(f"/backoffice/screens/{screen.pk}/delete")
     assert not Screen.objects.exists()
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
-    assert actions == ["screen.created", "screen.key_replaced", "screen.deleted"]
+    assert actions == ["screen.create", "screen.new_key", "screen.delete"]
 
 
 def test_a_screen_needs_a_name(as_admin):

@@ -43,7 +43,7 @@ def test_a_real_svg_becomes_the_plan_and_places_the_seats(tmp_path: Path, room, 
     other_seat.refresh_from_db()
     assert (seat.x, seat.y) == (10.5, 1.5)
     assert (other_seat.x, other_seat.y) == (3.5, 4.5)
-    assert AuditEntry.objects.filter(action="plan.imported", target_id=str(room.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="plan.import", target_id=str(room.pk)).count() == 1
 
 
 def test_a_json_drawing_replaces_the_plan(tmp_path: Path, room, seat, other_seat):
