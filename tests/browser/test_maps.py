@@ -153,3 +153,51 @@ def test_pinch_and_the_zoom_buttons_change_the_view(phones, planned_room):
     pinched = [float(v) for v in svg.get_attribute("viewBox").split()]
     assert pinched[2] < after[2] * 0.7
     p.shot("zoomed")
+
+
+def test_the_nearest_free_seat_with_a_socket_in_two_taps_and_the_filters(
+    phones, planned_room, seat, other_seat
+):
+    clock.travel_to(at("09:00"))
+    p = phones("carol", language="en")
+    p.open("/building")
+    expect(p.page.locator(".rooms-bars")).to_contain_text("3/3 free")
+    p.shot("building")
+    p.open("/find/seat")  # tap 1 (the lead links it from the home page)
+    p.shot("find")
+    with p.page.expect_navigation():
+        p.page.get_by_role("link", name="Nearest free seat with a socket").click()  # tap 2
+    assert p.page.url.endswith(f"/rooms/{planned_room.pk}/map?to={seat.pk}")  # power
+    expect(p.page.locator("[data-steps] li").last).to_have_text("A-001 is here")
+    p.shot("nearest-socket-walk")
+    # the filters: a window seat on floor 2
+    p.open("/find/seat")
+    p.page.get_by_label("Window").check()
+    p.page.get_by_label("Floor").select_option("2")
+    with p.page.expect_navigation():
+        p.page.get_by_role("button", name="Find").click()
+    results = p.page.locator(".found li")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("A-003")
+    expect(results.first).to_contain_text("m from the door")
+    p.shot("filtered")
+
+
+def test_an_administrator_drags_a_seat_into_place(phones, planned_room, seat, lin):
+    from seatback.readers.models import Reader
+
+    admin = Reader.objects.create_superuser("A0001", "correct horse", name="Admin 周")
+    p = phones("admin", language="en")
+    p.open(f"/backoffice/rooms/{planned_room.pk}/plan")
+    p.sign_in(admin)
+    mark = p.page.locator(f'#plan-editor [data-seat="{seat.pk}"] circle')
+    box = mark.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    p.page.mouse.move(x, y)
+    p.page.mouse.down()
+    p.page.mouse.move(x - 40, y + 30, steps=5)
+    p.page.mouse.up()
+    expect(p.page.locator("[data-saved]")).to_have_text("Saved · A-001")
+    p.shot("dragged")
+    seat.refresh_from_db()
+    assert seat.x < 10.5 and seat.y > 1.5  # moved left and down from (10.5, 1.5)
