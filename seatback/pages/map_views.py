@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,6 +78,7 @@ def room_map(request: HttpRequest, room_id: int) -> HttpResponse:
             "states_url": reverse("api:room-states", args=[room.pk]),
             "route_url": reverse("api:room-route", args=[room.pk]),
             "book_url": reverse("reservations:book"),
+            "zone": settings.TIME_ZONE,
         },
     )
 
@@ -89,6 +91,7 @@ def building(request: HttpRequest) -> HttpResponse:
             row["free"] = row["counts"]["free"]
             row["used"] = row["total"] - row["counts"]["free"] - row["counts"]["closed"]
             row["percent"] = round(100 * row["used"] / row["total"]) if row["total"] else 0
+            row["shut"] = row["total"] > 0 and row["counts"]["closed"] == row["total"]
     return render(request, "pages/building.html", {"occupancy": found})
 
 

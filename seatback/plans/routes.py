@@ -98,6 +98,15 @@ def _cells_near(
             yield x, y
 
 
+def sides(door: dict[str, Any]) -> tuple[Point, Point]:
+    """Two points half a metre either side of a door's middle."""
+    (ax, ay), (bx, by) = outline(door)[0], outline(door)[1]
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    nx, ny = -(by - ay) / length * 0.6, (bx - ax) / length * 0.6
+    mx, my = (ax + bx) / 2, (ay + by) / 2
+    return (mx + nx, my + ny), (mx - nx, my - ny)
+
+
 def _flood(columns: int, rows: int, blocked: set[tuple[int, int]]) -> set[tuple[int, int]]:
     seen = {(0, 0)} if (0, 0) not in blocked else set()
     todo = list(seen)
@@ -133,12 +142,26 @@ def grid_of(drawing: dict[str, Any], margin: float = 1.0) -> Grid:
             blocked.update(
                 c for c in _cells_near(shape, left, top, WALL_CLEARANCE) if blocks(shape, centre(c))
             )
-    # Outside the walls: the cells reached from the grid's corner before the doors open.
-    # Left out, so a walk never leaves by one door to come back by another (unless the
-    # walls do not close the room, when the corner reaches everything).
-    outside = _flood(columns, rows, blocked)
-    if len(outside) + len(blocked) >= columns * rows:
-        outside = set()
+    # Outside the walls: the cells reached from the grid's corner with the doors shut.
+    # Left out, so a walk never leaves by one door to come back by another. Where the
+    # walls do not close the room (both sides of a door are reached), only the margin
+    # around the drawing is outside.
+    doors = [shape for shape in shapes if shape["kind"] in ("door", "entrance")]
+    shut = set(blocked)
+    for door in doors:
+        shut.update(
+            c for c in _cells_near(door, left, top, WALL_CLEARANCE) if blocks(door, centre(c))
+        )
+    outside = _flood(columns, rows, shut)
+    cell_of = Grid(left, top, columns, rows, frozenset()).cell
+    if any(all(cell_of(p) in outside for p in sides(door)) for door in doors):
+        x0, y0, x1, y1 = left + margin, top + margin, right, bottom
+        outside = {
+            (x, y)
+            for x in range(columns)
+            for y in range(rows)
+            if not (x0 <= centre((x, y))[0] <= x1 and y0 <= centre((x, y))[1] <= y1)
+        }
     blocked |= outside
     for shape in shapes:
         if shape["kind"] in ("door", "entrance"):
@@ -299,9 +322,15 @@ def merged(legs: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 
 def route(
-    drawing: dict[str, Any], start: Point, goal: Point, grid: Grid | None = None
+    drawing: dict[str, Any],
+    start: Point,
+    goal: Point,
+    grid: Grid | None = None,
+    facing: Point | None = None,
 ) -> Route | None:
-    """The shortest walk from start (a door) to goal (a seat), or None if walled off."""
+    """The shortest walk from start (a door) to goal (a seat), or None if walled off.
+    `facing` (a direction) is where the walker looks on coming in: the first leg is then
+    told as a turn from it ("turn left") rather than "straight on"."""
     grid = grid or grid_of(drawing)
     first, last = grid.nearest_open(start), grid.nearest_open(goal)
     if first is None or last is None:
@@ -313,6 +342,12 @@ def route(
     points = pulled(grid, [grid.centre(c) for c in path])
     legs: list[tuple[str, float]] = []
     for i in range(1, len(points)):
-        way = "straight" if i == 1 else turn(points[i - 2], points[i - 1], points[i])
+        if i > 1:
+            way = turn(points[i - 2], points[i - 1], points[i])
+        elif facing is not None:
+            behind = (points[0][0] - facing[0], points[0][1] - facing[1])
+            way = turn(behind, points[0], points[1])
+        else:
+            way = "straight"
         legs.append((way, math.dist(points[i - 1], points[i]) * scale))
     return Route(points, sum(metres for _way, metres in legs), legs)

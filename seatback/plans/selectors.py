@@ -163,27 +163,35 @@ def occupancy(now: datetime) -> dict[str, Any]:
 class Geometry:
     drawing: dict[str, Any]
     grid: routes.Grid
-    doors: list[tuple[str, routes.Point]]  # (name, middle) of each door and entrance
+    doors: list[tuple[str, routes.Point, routes.Point | None]]  # name, middle, inward
     distances: dict[tuple[int, int], float]  # cell -> walking units from the first door
 
 
-def _door_middles(drawing: dict[str, Any]) -> list[tuple[str, routes.Point]]:
+def _doors(
+    drawing: dict[str, Any], grid: routes.Grid
+) -> list[tuple[str, routes.Point, routes.Point | None]]:
+    """Each door (a building entrance first): its name, middle and the way into the room
+    (towards the side of it that is open floor)."""
     doors = [s for s in drawing["shapes"] if s["kind"] in ("entrance", "door")]
-    doors.sort(key=lambda s: s["kind"] != "entrance")  # a building entrance first
-    middles = []
+    doors.sort(key=lambda s: s["kind"] != "entrance")
+    found = []
     for shape in doors:
         points = shapes.outline(shape)
-        x = sum(p[0] for p in points) / len(points)
-        y = sum(p[1] for p in points) / len(points)
-        middles.append((shape.get("name", ""), (x, y)))
-    return middles
+        middle = ((points[0][0] + points[1][0]) / 2, (points[0][1] + points[1][1]) / 2)
+        inward = None
+        for side in routes.sides(shape):
+            if grid.cell(side) in grid.open:
+                inward = (side[0] - middle[0], side[1] - middle[1])
+                break
+        found.append((shape.get("name", ""), middle, inward))
+    return found
 
 
 @lru_cache(maxsize=64)
 def _geometry(room_id: int, fingerprint: str, text: str) -> Geometry:
     drawing = json.loads(text)
     grid = routes.grid_of(drawing)
-    doors = _door_middles(drawing)
+    doors = _doors(drawing, grid)
     start = grid.nearest_open(doors[0][1]) if doors else None
     distances = routes.distances(grid, start) if start else {}
     return Geometry(drawing, grid, doors, distances)
@@ -262,8 +270,8 @@ def directions(room: Room, seat: Seat, door: int = 0) -> dict[str, Any] | None:
     found = geometry(room)
     if not found.doors:
         return None
-    name, start = found.doors[min(max(door, 0), len(found.doors) - 1)]
-    walk = routes.route(found.drawing, start, (seat.x, seat.y), found.grid)
+    name, start, inward = found.doors[min(max(door, 0), len(found.doors) - 1)]
+    walk = routes.route(found.drawing, start, (seat.x, seat.y), found.grid, facing=inward)
     if walk is None:
         return None
     steps = [_("Come in by %(door)s") % {"door": name} if name else _("Come in by the door")]
@@ -274,7 +282,9 @@ def directions(room: Room, seat: Seat, door: int = 0) -> dict[str, Any] | None:
         "points": [[round(x, 2), round(y, 2)] for x, y in walk.points],
         "metres": round(walk.metres, 1),
         "steps": steps,
-        "doors": [{"name": n, "x": round(p[0], 2), "y": round(p[1], 2)} for n, p in found.doors],
+        "doors": [
+            {"name": n, "x": round(p[0], 2), "y": round(p[1], 2)} for n, p, _in in found.doors
+        ],
     }
 
 

@@ -78,7 +78,7 @@
       if (cell) cell.textContent = fresh.counts[state];
     });
     statusNode.textContent = words.updated;
-    updatedNode.textContent = new Date(Date.now() + offset).toTimeString().slice(0, 8);
+    updatedNode.textContent = clockText(new Date(Date.now() + offset), true);
     if (openSeat) fillSheet(openSeat);
   }
   var timer = null;
@@ -102,10 +102,13 @@
     var ms = Date.parse(iso) - (Date.now() + offset);
     return format(words.min, { n: Math.max(0, Math.ceil(ms / 60000)) });
   }
-  function hhmm(iso) {
-    var d = new Date(iso);
-    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+  // Times in the library's zone, whatever the phone's is.
+  function clockText(date, seconds) {
+    var options = { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: svg.getAttribute("data-zone") };
+    if (seconds) options.second = "2-digit";
+    try { return date.toLocaleTimeString("en-GB", options); } catch (e) { return date.toTimeString().slice(0, seconds ? 8 : 5); }
   }
+  function hhmm(iso) { return clockText(new Date(iso), false); }
   function link(text, href, secondary) {
     var a = document.createElement("a");
     a.textContent = text; a.href = href;

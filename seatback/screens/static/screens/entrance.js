@@ -23,9 +23,10 @@
     return n;
   }
   function used(row) { return row.total - row.counts.free - row.counts.closed; }
+  function shut(row) { return row.total > 0 && row.counts.closed === row.total; }
   function bar(row) {
     var percent = row.total ? Math.round(100 * used(row) / row.total) : 0;
-    var outer = node("div", "bar" + (percent >= 90 ? " full" : ""));
+    var outer = node("div", "bar" + (shut(row) ? " closed" : percent >= 90 ? " full" : ""));
     var inner = node("span");
     inner.style.width = percent + "%";
     outer.appendChild(inner);
@@ -41,7 +42,7 @@
       section.setAttribute("data-floor", floor.floor);
       var h = node("h2");
       h.appendChild(node("span", "", floor.floor ? say("floor", { floor: floor.floor }) : ""));
-      h.appendChild(node("span", "free", floor.counts.free + " / " + floor.total + " " + say("free", {})));
+      h.appendChild(shut(floor) ? node("span", "shut", say("closed", {})) : node("span", "free", floor.counts.free + " / " + floor.total + " " + say("free", {})));
       section.appendChild(h);
       section.appendChild(bar(floor));
       fresh.appendChild(section);
@@ -60,7 +61,7 @@
     var room = all[turn % all.length];
     var fresh = document.createDocumentFragment();
     fresh.appendChild(node("h3", "", room.name + (room.floor ? " · " + say("floor", { floor: room.floor }) : "")));
-    var big = node("p", "big", room.open ? String(room.counts.free) : say("closed", {}));
+    var big = node("p", "big" + (room.open ? "" : " shut"), room.open ? String(room.counts.free) : say("closed", {}));
     big.setAttribute("data-room-free", room.id);
     fresh.appendChild(big);
     fresh.appendChild(node("p", "of", room.open ? "/ " + room.total + " " + say("free", {}) : ""));
