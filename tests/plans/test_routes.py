@@ -78,3 +78,44 @@ def test_turns_are_told_from_the_walkers_side():
         ("straight", 5.2),
         ("left", 4),
     ]
+
+
+def test_a_walled_off_corner_does_not_close_the_rest_of_the_room():
+    # the room of test_a_walled_off_seat_has_no_route: its closet is unreachable, the rest
+    # of the room is not
+    room = shapes.clean(
+        {
+            "shapes": [
+                {"kind": "wall", "points": [[4, 10], [0, 10], [0, 0], [10, 0], [10, 10], [6, 10]]},
+                {"kind": "door", "points": [[4, 10], [6, 10]]},
+                {"kind": "wall", "points": [[5, 5], [9, 5], [9, 9], [5, 9], [5, 5]]},
+            ]
+        }
+    )
+    walk = routes.route(room, (5, 10), (2, 2))
+    assert walk is not None and walk.metres < 10
+    assert routes.route(room, (5, 10), (7, 7)) is None
+
+
+def test_a_walk_never_goes_out_of_one_door_and_in_by_another():
+    # two doors in the bottom wall, a desk wall to wall between them inside: going out and
+    # back in would be shorter than round the desk's open end at the top
+    room = shapes.clean(
+        {
+            "shapes": [
+                {"kind": "wall", "points": [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]},
+                {"kind": "door", "points": [[1, 10], [2, 10]]},
+                {"kind": "door", "points": [[8, 10], [9, 10]]},
+                {"kind": "shelf", "x": 4.8, "y": 2, "w": 0.4, "h": 8},
+            ]
+        }
+    )
+    walk = routes.route(room, (1.5, 10), (8.5, 9))
+    assert walk is not None
+    assert max(y for _x, y in walk.points) <= 10.25  # never below the wall (its doorway)
+    assert min(y for _x, y in walk.points) < 2  # round the shelf's top end
+
+
+def test_the_first_step_is_a_turn_from_the_way_in():
+    walk = routes.route(shapes.clean(ROOM), (6, 8), (0.8, 7), facing=(0, -1))
+    assert walk is not None and walk.legs[0][0] in ("left", "bear-left")
