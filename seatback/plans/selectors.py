@@ -15,6 +15,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from seatback.library.models import Room, Seat
@@ -165,6 +167,7 @@ class Geometry:
     grid: routes.Grid
     doors: list[tuple[str, routes.Point, routes.Point | None]]  # name, middle, inward
     distances: dict[tuple[int, int], float]  # cell -> walking units from the first door
+    fingerprint: str  # of the drawing and the seats' places
 
 
 def _doors(
@@ -194,7 +197,7 @@ def _geometry(room_id: int, fingerprint: str, text: str) -> Geometry:
     doors = _doors(drawing, grid)
     start = grid.nearest_open(doors[0][1]) if doors else None
     distances = routes.distances(grid, start) if start else {}
-    return Geometry(drawing, grid, doors, distances)
+    return Geometry(drawing, grid, doors, distances, fingerprint)
 
 
 def geometry(room: Room) -> Geometry:
@@ -266,8 +269,22 @@ def _words(way: str, metres: float) -> str:
 
 
 def directions(room: Room, seat: Seat, door: int = 0) -> dict[str, Any] | None:
-    """The walk from a door of the room to the seat: points to draw and steps in words."""
+    """The walk from a door of the room to the seat: points to draw and steps in words;
+    kept in the cache for a day per drawing, seat place, door and language (an A* costs
+    milliseconds, and the route endpoint is open to all)."""
     found = geometry(room)
+    key = (
+        f"route:{room.pk}:{found.fingerprint[:16]}:{seat.pk}:{seat.x}:{seat.y}:{door}:"
+        f"{get_language()}"
+    )
+    kept = cache.get(key)
+    if kept is None:
+        kept = _directions(found, seat, door) or {"none": True}
+        cache.set(key, kept, timeout=24 * 3600)
+    return None if "none" in kept else kept
+
+
+def _directions(found: Geometry, seat: Seat, door: int) -> dict[str, Any] | None:
     if not found.doors:
         return None
     name, start, inward = found.doors[min(max(door, 0), len(found.doors) - 1)]
