@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from seatback.api.decorators import api
@@ -68,7 +69,9 @@ def room_route(
     walk = selectors.directions(room, seat, door)
     if walk is None:
         raise Refusal("not_found", _("No way to that seat is drawn on the plan."))
-    return _shared(walk)
+    response = _shared(walk)
+    patch_vary_headers(response, ("Accept-Language",))  # the steps are in words
+    return response
 
 
 @api("GET", signed_in=False)

@@ -48,11 +48,10 @@ def test_states_follow_a_scan_with_the_clocks_end(seat, other_seat, alice, bob):
 def test_the_route_walks_from_the_door_to_the_seat_in_words(seat, other_seat, lin):
     at_clock(at("09:00"))
     plan_services.import_plan(lin, seat.room, shapes.clean(ROOM), now=at("08:00"))
-    body = (
-        Client(headers={"Accept-Language": "en"})
-        .get(f"/api/v1/rooms/{seat.room_id}/route?to={seat.pk}")
-        .json()
-    )
+    url = f"/api/v1/rooms/{seat.room_id}/route?to={seat.pk}"
+    response = Client(headers={"Accept-Language": "en"}).get(url)
+    assert "Accept-Language" in response["Vary"]  # a shared cache keeps languages apart
+    body = response.json()
     assert body["seat"] == {"id": seat.pk, "label": "A-001"}
     assert body["steps"][0] == "Come in by 南门"
     assert body["steps"][-1] == "A-001 is here"
@@ -60,6 +59,8 @@ def test_the_route_walks_from_the_door_to_the_seat_in_words(seat, other_seat, li
     assert 17 < body["metres"] < 22
     first = body["points"][0]
     assert abs(first[0] - 6) < 0.5 and abs(first[1] - 8) < 0.5  # starts at the door
+    chinese = Client().get(url).json()["steps"]  # the cached route, in the default language
+    assert chinese[0] == "从南门进门" and chinese[-1] == "到达 A-001"
 
 
 def test_bad_requests_are_refused(seat):
