@@ -293,6 +293,7 @@ def _directions(found: Geometry, seat: Seat, door: int) -> dict[str, Any] | None
         return None
     steps = [_("Come in by %(door)s") % {"door": name} if name else _("Come in by the door")]
     steps += [_words(way, metres) for way, metres in routes.merged(walk.legs)]
+    steps = [step[:1].upper() + step[1:] for step in steps]  # each is a line of its own
     steps.append(_("%(seat)s is here") % {"seat": seat.label})
     return {
         "seat": {"id": seat.pk, "label": seat.label},

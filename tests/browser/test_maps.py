@@ -201,3 +201,22 @@ def test_an_administrator_drags_a_seat_into_place(phones, planned_room, seat, li
     p.shot("dragged")
     seat.refresh_from_db()
     assert seat.x < 10.5 and seat.y > 1.5  # moved left and down from (10.5, 1.5)
+
+
+def test_a_room_with_two_doors_asks_which_one(phones, room, seat, lin):
+    two_doors = {
+        **ROOM,
+        "seats": {"A-001": [10.5, 1.5]},
+        "shapes": [*ROOM["shapes"], {"kind": "door", "points": [[10, 0], [11, 0]], "name": "北门"}],
+    }
+    plan_services.import_plan(lin, room, shapes.clean(two_doors), now=at("08:00"))
+    p = phones("carol", language="en")
+    p.open(f"/rooms/{room.pk}/map?to={seat.pk}")
+    steps = p.page.locator("[data-steps] li")
+    expect(steps.first).to_have_text("Come in by 南门")
+    long_way = steps.count()
+    p.page.get_by_label("Coming in by").select_option(label="北门")
+    expect(steps.first).to_have_text("Come in by 北门")
+    assert steps.count() < long_way  # A-001 is just inside the north door
+    expect(p.page.locator("[data-route] polyline")).to_have_count(1)
+    p.shot("from-the-north-door")

@@ -214,17 +214,29 @@
     seatsById[to].painted = null;
     paint(seatsById[to]);
     el("circle", { r: 0.55, "class": "ring" }, seatsById[to].node);
-    fetch(svg.getAttribute("data-route-url") + "?to=" + encodeURIComponent(to), { headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (walk) {
-        var route = svg.querySelector("[data-route]");
-        var points = walk.points.concat([[seatsById[to].x, seatsById[to].y]]);
-        el("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "), "data-walk": "" }, route);
-        el("circle", { cx: walk.points[0][0], cy: walk.points[0][1], r: 0.2 }, route);
-        var list = document.querySelector("[data-steps]");
-        walk.steps.forEach(function (step) { var li = document.createElement("li"); li.textContent = step; list.appendChild(li); });
-        document.querySelector("[data-directions]").hidden = false;
-      })
-      .catch(function () {});
+    var route = svg.querySelector("[data-route]");
+    var list = document.querySelector("[data-steps]");
+    var from = document.querySelector("[data-from]");
+    var walkTo = function (door) {
+      fetch(svg.getAttribute("data-route-url") + "?to=" + encodeURIComponent(to) + "&door=" + door, { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (walk) {
+          route.replaceChildren();
+          list.replaceChildren();
+          var points = walk.points.concat([[seatsById[to].x, seatsById[to].y]]);
+          el("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "), "data-walk": "" }, route);
+          el("circle", { cx: walk.points[0][0], cy: walk.points[0][1], r: 0.2 }, route);
+          walk.steps.forEach(function (step) { var li = document.createElement("li"); li.textContent = step; list.appendChild(li); });
+          // A room with several doors: the reader says which one they come in by.
+          if (walk.doors.length > 1 && !from.options.length) {
+            walk.doors.forEach(function (d, i) { from.add(new Option(d.name || String(i + 1), String(i))); });
+            from.closest("p").hidden = false;
+          }
+          document.querySelector("[data-directions]").hidden = false;
+        })
+        .catch(function () {});
+    };
+    from.addEventListener("change", function () { walkTo(from.value); });
+    walkTo(0);
   }
 })();
