@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "seatback.content",
     "seatback.gates",
     "seatback.spaces",
+    "seatback.plans",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",

@@ -633,3 +633,167 @@ SCHEMA["paths"]["/space-bookings/{booking_id}/{action}"] = {
         },
     },
 }
+
+
+# Maps and occupancy (docs/maps.md): public, rate-limited per address, never a seat's code.
+_COUNTS = {"type": "object", "properties": {k: {"type": "integer"} for k in STATE["enum"]}}
+_TALLY = {
+    "type": "object",
+    "required": ["counts", "total"],
+    "properties": {"counts": _COUNTS, "total": {"type": "integer"}},
+}
+_ROOM_ID = [{"name": "room_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_PUBLIC = _refusals("rate_limited")
+SCHEMA["components"]["schemas"].update(
+    {
+        "Occupancy": {
+            "type": "object",
+            "required": ["building", "floors", "at"],
+            "properties": {
+                "building": _TALLY,
+                "at": TIME,
+                "floors": {
+                    "type": "array",
+                    "items": {
+                        "allOf": [_TALLY],
+                        "properties": {
+                            "floor": {"type": "string"},
+                            "rooms": {
+                                "type": "array",
+                                "items": {
+                                    "allOf": [_TALLY],
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "name": {"type": "string"},
+                                        "floor": {"type": "string"},
+                                        "open": {"type": "boolean"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "MapStates": {
+            "type": "object",
+            "required": ["states", "until", "counts", "server_time"],
+            "properties": {
+                "states": {"type": "object", "additionalProperties": STATE},
+                "until": {
+                    "type": "object",
+                    "additionalProperties": TIME,
+                    "description": "seat id -> when a running clock or a step-out ends",
+                },
+                "counts": _COUNTS,
+                "server_time": TIME,
+            },
+        },
+    }
+)
+SCHEMA["paths"].update(
+    {
+        "/occupancy": {
+            "get": {
+                "summary": "Seats by state for the building, each floor and each room "
+                "(no sign-in; shared by every caller for a second)",
+                "security": [],
+                "responses": {"200": _json(_ref("Occupancy"), "Occupancy"), **_PUBLIC},
+            }
+        },
+        "/occupancy/history": {
+            "get": {
+                "summary": "One day's occupancy in 15-minute steps, per room (kept a year)",
+                "security": [],
+                "parameters": [
+                    {"name": "day", "in": "query", "schema": {"type": "string", "format": "date"}}
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "day": {"type": "string", "format": "date"},
+                                "steps": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "at": TIME,
+                                            "room": {"type": "object"},
+                                            "counts": _COUNTS,
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "The day's steps",
+                    ),
+                    **_refusals("invalid_request", "rate_limited"),
+                },
+            }
+        },
+        "/rooms/{room_id}/map": {
+            "parameters": _ROOM_ID,
+            "get": {
+                "summary": "A room's plan (shapes, view box) and seats with their states "
+                "(no sign-in; never a seat's code)",
+                "security": [],
+                "responses": {
+                    "200": _json(
+                        {
+                            "allOf": [_ref("MapStates")],
+                            "properties": {
+                                "room": {"type": "object"},
+                                "shapes": {"type": "array", "items": {"type": "object"}},
+                                "view_box": {"type": "array", "items": {"type": "number"}},
+                                "grid": {"type": "boolean"},
+                                "seats": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                        "The map",
+                    ),
+                    **_refusals("not_found", "rate_limited"),
+                },
+            },
+        },
+        "/rooms/{room_id}/map/states": {
+            "parameters": _ROOM_ID,
+            "get": {
+                "summary": "The cheap poll of a map: every seat's state",
+                "security": [],
+                "responses": {
+                    "200": _json(_ref("MapStates"), "States"),
+                    **_refusals("not_found", "rate_limited"),
+                },
+            },
+        },
+        "/rooms/{room_id}/route": {
+            "parameters": [
+                *_ROOM_ID,
+                {"name": "to", "in": "query", "required": True, "schema": {"type": "integer"}},
+                {"name": "door", "in": "query", "schema": {"type": "integer", "default": 0}},
+            ],
+            "get": {
+                "summary": "Walking directions from a door of the room to a seat: points to "
+                "draw and steps in words",
+                "security": [],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "points": {"type": "array"},
+                                "metres": {"type": "number"},
+                                "steps": {"type": "array", "items": {"type": "string"}},
+                                "doors": {"type": "array"},
+                            },
+                        },
+                        "The route",
+                    ),
+                    **_refusals("invalid_request", "not_found", "rate_limited"),
+                },
+            },
+        },
+    }
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatback.api import content_views, gate_views, space_views, views
+from seatback.api import content_views, gate_views, plan_views, space_views, views
 from seatback.api import reservation_views as reservations
 
 app_name = "api"
@@ -10,6 +10,11 @@ urlpatterns = [
     path("me", views.me, name="me"),
     path("rooms", views.rooms, name="rooms"),
     path("rooms/<int:room_id>/seats", views.room_seats, name="room-seats"),
+    path("rooms/<int:room_id>/map", plan_views.room_map, name="room-map"),
+    path("rooms/<int:room_id>/map/states", plan_views.room_states, name="room-states"),
+    path("rooms/<int:room_id>/route", plan_views.room_route, name="room-route"),
+    path("occupancy", plan_views.occupancy, name="occupancy"),
+    path("occupancy/history", plan_views.occupancy_history, name="occupancy-history"),
     path("seats/<str:code>", views.seat_detail, name="seat"),
     path("seats/<str:code>/watch", views.seat_watch, name="seat-watch"),
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),

@@ -643,3 +643,15 @@ def import_seats(
         ) from None
     summary.created, summary.updated = len(new), len(changed)
     return summary
+
+
+# Other apps add subjects to `seatback import` (e.g. plans: `seatback import plan ROOM FILE`)
+# from their AppConfig.ready(): a function adding the subcommand's arguments, and one
+# running it (given the parsed options, returning the line to print; CommandError to fail).
+SUBJECTS: dict[str, tuple[str, Callable[[Any], None], Callable[..., str]]] = {}
+
+
+def register_subject(
+    name: str, help: str, add_arguments: Callable[[Any], None], run: Callable[..., str]
+) -> None:
+    SUBJECTS[name] = (help, add_arguments, run)

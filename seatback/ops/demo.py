@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
@@ -76,3 +77,35 @@ def stage_dispute(now: datetime) -> StagedDispute | None:
         with contextlib.suppress(Refusal):  # two of the scans are meant to be refused
             services.perform(seat, readers[card], intent, now=moment, evidence=evidence)
     return StagedDispute(seat, day)
+
+
+def room_drawing(columns: int, rows: int) -> dict[str, Any]:
+    """A demo room's floor plan for seats laid out as `build_demo` places them: rows 1.5
+    apart, an aisle after the middle column; a desk in front of each half-row, windows on
+    the left wall and a door in the bottom wall."""
+    half = columns // 2
+    right = columns + 1.5
+    bottom = (rows - 1) * 1.5 + 2.0
+    door = [[right / 2 - 1.0, bottom], [right / 2 + 1.0, bottom]]
+    shapes: list[dict[str, Any]] = [
+        {
+            "kind": "wall",
+            "points": [
+                door[0],
+                [-1.5, bottom],
+                [-1.5, -1.5],
+                [right, -1.5],
+                [right, bottom],
+                door[1],
+            ],
+        },
+        {"kind": "door", "points": door, "name": "正门"},
+        {"kind": "window", "points": [[-1.5, 0], [-1.5, bottom - 1.5]]},
+    ]
+    for row in range(rows):
+        y = row * 1.5 + 0.45
+        shapes.append({"kind": "desk", "x": -0.45, "y": y, "w": half - 0.1, "h": 0.5})
+        shapes.append(
+            {"kind": "desk", "x": half + 0.55, "y": y, "w": columns - half - 0.1, "h": 0.5}
+        )
+    return {"shapes": shapes}

@@ -1,12 +1,22 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from seatback.pages import campus_views, content_views, presence_views, space_views, views
+from seatback.pages import (
+    campus_views,
+    content_views,
+    map_views,
+    presence_views,
+    space_views,
+    views,
+)
 
 app_name = "pages"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("s/<str:code>", views.seat_page, name="seat"),
     path("me", views.me, name="me"),
+    path("building", map_views.building, name="building"),
+    path("rooms/<int:room_id>/map", map_views.room_map, name="room-map"),
+    path("find/seat", map_views.find_seat, name="find-seat"),
     path("login", views.login_page, name="login"),
     path("logout", views.logout_page, name="logout"),
     path("language", views.language, name="language"),

@@ -56,6 +56,12 @@ CAN_REFUSE = {
     ("/reservations/{reservation_id}", "delete"): SIGNED_IN
     | {"not_found", "invalid_request", "forbidden", "busy"},
     ("/gate/events", "post"): {"not_authenticated", "invalid_request", "rate_limited", "busy"},
+    # maps and occupancy: no sign-in (seatback/api/plan_views.py)
+    ("/occupancy", "get"): {"rate_limited"},
+    ("/occupancy/history", "get"): {"invalid_request", "rate_limited"},
+    ("/rooms/{room_id}/map", "get"): {"not_found", "rate_limited"},
+    ("/rooms/{room_id}/map/states", "get"): {"not_found", "rate_limited"},
+    ("/rooms/{room_id}/route", "get"): {"invalid_request", "not_found", "rate_limited"},
 }
 
 

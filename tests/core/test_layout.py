@@ -27,6 +27,7 @@ BELOW_THE_DOORS = [
     "content",
     "gates",
     "spaces",
+    "plans",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 

@@ -19,7 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subjects = parser.add_subparsers(dest="subject", required=True, metavar="readers|seats")
+        metavar = "|".join(["readers", "seats", *imports.SUBJECTS])
+        subjects = parser.add_subparsers(dest="subject", required=True, metavar=metavar)
         readers = subjects.add_parser(
             "readers",
             help="columns card_number,name,password,kind,department",
@@ -66,14 +67,22 @@ class Command(BaseCommand):
                 action="store_true",
                 help="check every row and say what would change, without changing anything",
             )
+        for name, (help_text, add_arguments, _run) in imports.SUBJECTS.items():
+            add_arguments(subjects.add_parser(name, help=help_text, description=help_text))
 
     def progress(self, line: str) -> None:
         if self.verbosity >= 1:
             self.stderr.write(line)
             self.stderr.flush()
 
-    def handle(self, *args: Any, subject: str, file: str, encoding: str, **options: Any) -> None:
+    def handle(self, *args: Any, subject: str, **options: Any) -> None:
         self.verbosity = int(options.get("verbosity", 1))
+        if subject in imports.SUBJECTS:
+            line = imports.SUBJECTS[subject][2](**options)
+            if self.verbosity >= 1:
+                self.stdout.write(line)
+            return
+        file, encoding = options["file"], options["encoding"]
         try:
             codecs.lookup(encoding)
         except LookupError:

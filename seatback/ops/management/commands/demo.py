@@ -13,8 +13,11 @@ from django.urls import reverse
 from seatback.core import clock
 from seatback.library.models import Library, Room, Seat
 from seatback.ops.demo import ASK_AT as DISPUTE_ASK_AT
-from seatback.ops.demo import stage_dispute
+from seatback.ops.demo import room_drawing, stage_dispute
 from seatback.ops.management.commands.serve import check_database, run_gunicorn
+from seatback.plans import services as plan_services
+from seatback.plans import shapes
+from seatback.plans.models import Plan, Screen
 from seatback.presence.services import display_of
 from seatback.readers.models import Reader
 
@@ -40,6 +43,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["子涵", "欣怡", "浩然", "梓萱", "宇轩", "诗涵", "俊杰", "雨桐", "博文", "佳怡"]
 DEPARTMENTS = ["文学院", "数学与统计学院", "物理与电子科学学院", "法学院", "外国语学院", "商学院"]
 READER_COUNT = 40
+ENTRANCE_SCREEN = "一楼大厅"
 READER_PASSWORD = "reader123"
 LIBRARIAN = ("L0001", "林老师", "librarian123")
 ADMIN = ("admin", "系统管理员", "admin123")
@@ -88,6 +92,9 @@ def build_demo() -> dict[str, Any]:
         ]
         Seat.objects.bulk_create(new)
         seats += rows * columns
+        if not Plan.objects.filter(room=room).exists():
+            drawing = shapes.clean(room_drawing(columns, rows))
+            plan_services.import_plan(None, room, drawing, now=clock.now())
     # One hash for all demo readers: hashing forty passwords would take seconds.
     reader_hash = make_password(READER_PASSWORD)
     for number in range(1, READER_COUNT + 1):
@@ -124,6 +131,16 @@ def presence_lines(url: str) -> list[str]:
         seat = Seat.objects.filter(room__name=name).order_by("label").first()
         if seat:
             lines.append(f"  Presence check  {url}/s/{seat.code}  ({seat}: {words})")
+    first = Room.objects.order_by("floor", "name").first()
+    if first:
+        lines.append(
+            f"  Floor plans     {url}/building  ·  {url}/rooms/{first.pk}/map  ·  {url}/find/seat"
+        )
+    screen = Screen.objects.filter(name=ENTRANCE_SCREEN).first() or Screen.objects.create(
+        name=ENTRANCE_SCREEN, created_at=clock.now()
+    )
+    path = reverse("screens:entrance", args=[screen.pk])
+    lines.append(f"  Entrance screen {url}{path}?key={screen.key}")
     rotating = Room.objects.filter(name=ROTATING_ROOM).first()
     if rotating:
         display = display_of(rotating, clock.now())
