@@ -5,6 +5,7 @@ anonymous read (api decorator and the anonymous middleware)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_vary_headers
@@ -12,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from seatback.api.decorators import api
 from seatback.core.errors import Refusal
+from seatback.gates.selectors import inside_counts
 from seatback.library.models import Room, Seat
 from seatback.library.policy import Policy
 from seatback.plans import selectors
 from seatback.readers.models import Reader
+from seatback.seats.selectors import shared_read
 
 
 def _room(room_id: int) -> Room:
@@ -34,7 +37,24 @@ def _shared(data: object) -> JsonResponse:
 
 @api("GET", signed_in=False)
 def occupancy(request: HttpRequest, *, reader: Reader | None, now: datetime) -> JsonResponse:
-    return _shared(selectors.occupancy(now))
+    data = dict(selectors.occupancy(now))
+    heads = shared_read("occupancy-inside", now, lambda: _inside(now))
+    if heads:  # once gates exist (docs/gates.md): people inside, building and floors
+        data["building"] = {**data["building"], "inside": sum(int(h["inside"]) for h in heads)}
+        floors: dict[str, int] = {}
+        for head in heads:
+            for floor, count in head["floors"].items():
+                floors[floor] = floors.get(floor, 0) + count
+        data["floors"] = [
+            {**f, "inside": floors[f["floor"]]} if f["floor"] in floors else f
+            for f in data["floors"]
+        ]
+        data["gates"] = heads
+    return _shared(data)
+
+
+def _inside(now: datetime) -> list[dict[str, Any]]:
+    return [head.as_dict() for head in inside_counts(now).values()]
 
 
 @api("GET", signed_in=False)
