@@ -6,6 +6,7 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("s/<str:code>", views.seat_page, name="seat"),
+    path("find", views.find, name="find"),
     path("me", views.me, name="me"),
     path("login", views.login_page, name="login"),
     path("logout", views.logout_page, name="logout"),

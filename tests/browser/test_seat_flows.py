@@ -73,7 +73,7 @@ def test_challenge_then_the_occupant_returns(phones, seat, alice, bob):
     expect(a.button(zh("Start the clock"))).to_have_count(0)
     expect(
         a.says(
-            zh("The person sitting here just came back; try again after %(time)s.")
+            zh("The person sitting here just came back; you can start the clock from %(time)s.")
             % {"time": "09:15"}
         )
     ).to_be_visible()

@@ -46,7 +46,7 @@ def test_serve_migrates_an_empty_data_dir_and_answers(tmp_path: Path) -> None:
         home = requests.get(f"{base}/", timeout=10)
         assert home.status_code == 200
         assert '<html lang="zh-CN">' in home.text
-        css = next(line for line in home.text.splitlines() if "stylesheet" in line)
+        css = next(line for line in home.text.splitlines() if "pages/reader." in line)
         href = css.split('href="')[1].split('"')[0]
         assert href.startswith("/static/pages/reader.") and href != "/static/pages/reader.css"
         static = requests.get(f"{base}{href}", headers={"Accept-Encoding": "gzip"}, timeout=10)

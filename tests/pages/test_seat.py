@@ -117,7 +117,8 @@ def test_coming_back_cancels_the_clock_and_the_challenger_is_told(client_for, al
     # the cooldown, with the time to wait
     assert "09:15" in text
     assert (
-        zh("The person sitting here just came back; try again after %(time)s.") % {"time": "09:15"}
+        zh("The person sitting here just came back; you can start the clock from %(time)s.")
+        % {"time": "09:15"}
         in text
     )
 
@@ -214,7 +215,10 @@ def test_in_a_protected_window_the_page_says_until_when(client_for, alice, seat)
     response = client_for(alice).get(url(seat))
     text = page_text(response)
     assert (
-        zh("This is a protected time until %(time)s: the clock cannot be started now.")
+        zh(
+            "Meal break until %(time)s: the person sitting here may be eating, so the "
+            "clock cannot be started now."
+        )
         % {"time": "13:00"}
         in text
     )
