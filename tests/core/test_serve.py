@@ -17,6 +17,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def command_lines() -> list[str]:
+    """Every running process's command line (Linux /proc)."""
+    lines = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                lines.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except OSError:
+                continue
+    return lines
+
+
 def start(args: list[str], data_dir: Path) -> subprocess.Popen[str]:
     """Start `seatback ...` and return once gunicorn has booted a worker (read from its log)."""
     process = subprocess.Popen(
@@ -78,8 +90,10 @@ def test_demo_builds_once_and_serves(tmp_path: Path) -> None:
             timeout=10,
         ).json()
         assert len(rooms) >= 3
-        assert {room["floor"] for room in rooms} == {"2", "3"}
+        assert {room["floor"] for room in rooms} == {"1", "2", "3"}
         assert sum(sum(room["counts"].values()) for room in rooms) >= 200
+        # The demo runs the reservations worker beside the server, as serve does.
+        assert any(f"worker --parent {process.pid}" in command for command in command_lines())
     finally:
         process.terminate()
         process.wait(timeout=20)
