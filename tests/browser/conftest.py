@@ -84,6 +84,13 @@ class Phone:
     def shot(self, step: str) -> None:
         self._shoot(self.page, f"{self.who}-{step}")
 
+    def document(self, name: str) -> None:
+        """What the phone's screen shows now (no full page), for docs/screenshots/ (copied
+        from test-artifacts/browser/docs/ by hand after looking at it)."""
+        folder = ARTIFACTS / "docs"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"))
+
     def sign_in(self, reader: Reader) -> None:
         """Fill in the sign-in form the page shows, as a person would."""
         self.page.get_by_label(self.t("Card number")).fill(reader.card_number)

@@ -64,6 +64,7 @@ def test_reader_pages_look_like_wechat_and_pass_axe(
     check(a, "seat-free")
     a.tap(a.t("Start the clock"))
     check(a, "seat-clock-running")
+    a.document(f"seat-countdown-{language}")
     a.open("/me")
     check(a, "me")
     a.open("/reserve/")
@@ -87,6 +88,7 @@ def test_stepping_out_shows_its_own_countdown_and_why_it_cannot_again(phones, se
     expect(b.page.locator(".countdown-away .digits")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     expect(b.page.locator(".countdown-away")).to_contain_text(b.t("left of your step-out"))
     b.shot("stepped-out")
+    b.document("step-out-countdown")
     b.tap(b.t("I'm back"))
     # The step-out choices are gone, and the page says why and until when.
     expect(b.page.locator(".action-step-out")).to_have_count(0)
@@ -136,6 +138,7 @@ def test_the_home_page_puts_the_clock_on_my_seat_first(phones, seat, alice, bob)
     rooms_box = b.page.locator(".rooms").bounding_box()
     assert first_box["y"] < rooms_box["y"]
     b.shot("clock-on-my-seat")
+    b.document("home-clock-on-my-seat")
     b.tap(b.t("I'm back"))
     assert b.page.url.endswith("/")
     expect(b.says(b.t("Welcome back. The seat stays yours."))).to_be_visible()

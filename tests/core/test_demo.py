@@ -57,7 +57,8 @@ def test_the_demo_works_at_night_and_says_which_clock_the_library_runs_on(capsys
 def test_the_port_goes_into_every_printed_link_and_label(capsys, monkeypatch, settings) -> None:
     from seatback.labels.codes import seat_url
 
-    monkeypatch.setenv("SEATBACK_BASE_URL", "")  # unset; restored after the test
+    monkeypatch.setenv("SEATBACK_BASE_URL", "")  # restored after the test
+    settings.BASE_URL_GIVEN = False  # as if unset
     settings.BASE_URL = settings.BASE_URL  # restored after the test
     settings.CSRF_TRUSTED_ORIGINS = settings.CSRF_TRUSTED_ORIGINS
     call_command("demo", "--no-serve", "--port", "8123")

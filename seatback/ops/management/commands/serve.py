@@ -85,11 +85,11 @@ def use_port_in_links(host: str, port: int) -> str:
     """The address printed links, seat labels and display codes use. SEATBACK_BASE_URL
     when set; otherwise this server's own port, so `--port 8001` prints and exports links
     that open this server (the environment passes it on to the worker too)."""
-    if os.environ.get("SEATBACK_BASE_URL"):
+    if settings.BASE_URL_GIVEN:
         return str(settings.BASE_URL)
     name = "localhost" if host in (*LOOPBACK, "0.0.0.0", "::") else host  # noqa: S104
     url = f"http://{name}:{port}"
-    os.environ["SEATBACK_BASE_URL"] = url
+    os.environ["SEATBACK_BASE_URL"] = url  # for the worker process
     settings.BASE_URL = url
     settings.CSRF_TRUSTED_ORIGINS = [url]
     return url
