@@ -73,6 +73,13 @@ def test_reader_pages_look_like_wechat_and_pass_axe(
     check(a, "reserve-map")
     a.open("/reserve/mine")
     check(a, "my-reservations")
+    with a.page.expect_navigation():
+        a.page.locator(".cancel-link").first.click()
+    check(a, "cancel-asks-first")
+    a.open("/s/not-a-seat-code")
+    check(a, "unknown-seat")
+    a.open("/backoffice/")
+    check(a, "forbidden")
     a.open("/no-such-page")
     check(a, "not-found")
 
@@ -144,3 +151,19 @@ def test_the_home_page_puts_the_clock_on_my_seat_first(phones, seat, alice, bob)
     expect(b.says(b.t("Welcome back. The seat stays yours."))).to_be_visible()
     expect(b.page.locator(".urgent")).to_have_count(0)
     b.shot("back")
+
+
+def test_a_phone_in_dark_mode_still_reads_well(phones, seat):
+    """WeUI follows the phone's dark mode unless told; our pages are light throughout, so
+    they tell it, and text keeps its contrast."""
+    d = phones("dora", color_scheme="dark")
+    for path, name in (("/", "home-dark"), ("/no-such-page", "not-found-dark")):
+        d.open(path)
+        check(d, name)
+        # axe leaves half-transparent text for review, so measure the heading ourselves:
+        # dark text on the white card.
+        rgb = d.page.evaluate(
+            "getComputedStyle(document.querySelector('h1')).color.match(/[\\d.]+/g).map(Number)"
+        )
+        red, green, blue, *alpha = rgb
+        assert (red + green + blue) / 3 < 100 and (not alpha or alpha[0] > 0.8), rgb
