@@ -290,3 +290,18 @@ def test_on_a_fresh_data_folder_it_creates_the_tables_first(tmp_path: Path) -> N
         env=clean_env({"SEATBACK_DATA_DIR": str(data)}),
     )
     assert again.returncode == 0 and "creating its tables" not in again.stderr
+
+
+def test_on_an_outdated_database_it_says_in_one_line_what_to_run(tmp_path: Path) -> None:
+    from tests.core.test_settings import clean_env, run_seatback
+
+    env = clean_env({"SEATBACK_DATA_DIR": str(tmp_path / "data")})
+    assert run_seatback("migrate", env=env).returncode == 0
+    assert run_seatback("migrate", "notifications", "zero", env=env).returncode == 0
+    csv = write_csv(tmp_path, "readers.csv", GOOD)
+    result = run_seatback("import", "readers", str(csv), env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "seatback: the database is not up to date (1 migrations pending): "
+        "run `seatback migrate` first"
+    ]
