@@ -67,6 +67,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 BASE_URL = env("SEATBACK_BASE_URL", "http://localhost:8000").rstrip("/")
+# Unset, `seatback serve/demo --port P` puts its own port into links and labels.
+BASE_URL_GIVEN = bool(env("SEATBACK_BASE_URL", "").strip())
 _base = urlsplit(BASE_URL)
 if _base.scheme not in ("http", "https") or not _base.netloc:
     raise ImproperlyConfigured(

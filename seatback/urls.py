@@ -15,3 +15,7 @@ urlpatterns = [
     path("reserve/", include("seatback.pages.booking_urls")),
     path("", include("seatback.pages.urls")),
 ]
+
+handler403 = "seatback.pages.error_views.permission_denied"
+handler404 = "seatback.pages.error_views.page_not_found"
+handler500 = "seatback.pages.error_views.server_error"

@@ -17,7 +17,7 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     "room_closed": (409, _("The reading room is closed now.")),
     "protected_window": (
         409,
-        _("This is a protected time (e.g. meal time): the clock cannot be started now."),
+        _("This is a meal break (a protected time): the clock cannot be started now."),
     ),
     "seat_challenged": (409, _("Someone else has already started the clock on this seat.")),
     "holder_away": (409, _("The person sitting here has stepped out and is protected.")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -67,6 +68,20 @@ def refusal_parts(refusal: Refusal, *, as_json: bool) -> tuple[int, list[tuple[s
     return refusal.status, headers, body
 
 
+# A door that shows people pages (pages.apps) registers how a refusal met before any page
+# (too many requests) looks; without one, people get the sentence as plain text.
+_page_renderer: Callable[[HttpRequest, Refusal], HttpResponse] | None = None
+
+
+def render_refusals_with(renderer: Callable[[HttpRequest, Refusal], HttpResponse]) -> None:
+    global _page_renderer
+    _page_renderer = renderer
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    return "text/html" in request.headers.get("Accept", "")
+
+
 def refusal_response(
     request: HttpRequest | None, refusal: Refusal, *, as_json: bool | None = None
 ) -> HttpResponse:
@@ -75,6 +90,8 @@ def refusal_response(
     Pages that can say more render the refusal inside the page instead."""
     if as_json is None:
         as_json = request is not None and request.path.startswith(API_PREFIX)
+    if not as_json and request is not None and _page_renderer is not None and _wants_html(request):
+        return _page_renderer(request, refusal)
     status, headers, body = refusal_parts(refusal, as_json=as_json)
     response = HttpResponse(body, status=status)
     for name, value in headers:

@@ -1,8 +1,6 @@
-"""Language choice: the reader's choice (cookie) wins; pages default to Simplified Chinese.
-
-Django's LocaleMiddleware would follow the browser's Accept-Language; a library in China
-wants Chinese unless the reader picks English, so pages ignore it. API clients may ask
-with Accept-Language.
+"""Language choice: the reader's choice (the language cookie, set by the language button)
+wins; otherwise the browser's Accept-Language on pages and API alike (a first visit from
+an English phone reads English); Simplified Chinese when it names neither.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -32,11 +31,8 @@ def language_for(request: HttpRequest) -> str:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen in SUPPORTED:
         return chosen
-    if request.path.startswith("/api/"):
-        asked = _from_accept_language(request.headers.get("Accept-Language", ""))
-        if asked:
-            return asked
-    return settings.LANGUAGE_CODE
+    asked = _from_accept_language(request.headers.get("Accept-Language", ""))
+    return asked or settings.LANGUAGE_CODE
 
 
 class ReaderLanguageMiddleware:
@@ -49,4 +45,5 @@ class ReaderLanguageMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

@@ -6,3 +6,9 @@ class PagesConfig(AppConfig):
 
     name = "seatback.pages"
     label = "pages"
+
+    def ready(self) -> None:
+        from seatback.core.http import render_refusals_with
+        from seatback.pages.error_views import refusal_page
+
+        render_refusals_with(refusal_page)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
@@ -31,7 +31,12 @@ from seatback.readers.models import Reader, Violation
 from seatback.reservations import services
 from seatback.reservations.models import Reservation
 from seatback.reservations.rules import BookingRules
-from seatback.reservations.selectors import booked_seat_ids, reader_reservations
+from seatback.reservations.selectors import (
+    booked_seat_ids,
+    reader_history,
+    reader_reservations,
+    status_at,
+)
 
 
 @dataclass
@@ -94,24 +99,51 @@ def _choice(request: HttpRequest, room: Room, now: datetime) -> tuple[Choice | N
     return Choice(room, rules, day, start, minutes), days
 
 
-def _grid(seats: list[Seat], taken: set[int]) -> list[dict[str, Any]]:
-    """Seats placed by their x/y from the import, as percentages of the box."""
+def _steps(values: list[float]) -> dict[float, int]:
+    """Each coordinate's place on a grid: the smallest gap between distinct values is one
+    step (so an aisle stays an empty column); ranks when that would make a huge grid."""
+    distinct = sorted(set(values))
+    gaps = [b - a for a, b in zip(distinct, distinct[1:], strict=False) if b - a > 1e-6]
+    step = min(gaps) if gaps else 1.0
+    if (distinct[-1] - distinct[0]) / step > MAX_GRID:
+        return {value: rank for rank, value in enumerate(distinct)}
+    return {value: round((value - distinct[0]) / step) for value in distinct}
+
+
+MAX_GRID = 40
+
+
+def _grid(seats: list[Seat], taken: set[int]) -> tuple[list[dict[str, Any]], int]:
+    """Seats on a grid of whole cells from their imported x/y: one tap target per cell,
+    never overlapping however narrow the phone (the map scrolls sideways instead).
+    Returns the cells and the number of columns."""
     if not seats:
-        return []
-    xs, ys = [s.x for s in seats], [s.y for s in seats]
-
-    def place(value: float, low: float, high: float) -> float:
-        return 50.0 if high == low else round(10 + 80 * (value - low) / (high - low), 2)
-
-    return [
+        return [], 0
+    columns = _steps([s.x for s in seats])
+    rows = _steps([s.y for s in seats])
+    cells = [
         {
             "seat": s,
-            "left": place(s.x, min(xs), max(xs)),
-            "top": place(s.y, min(ys), max(ys)),
+            "column": columns[s.x] + 1,
+            "row": rows[s.y] + 1,
             "free": s.pk not in taken,
         }
         for s in seats
     ]
+    return cells, max(columns.values()) + 1
+
+
+def _timeline(
+    choice: Choice, starts: list[datetime], seat_count: int, now: datetime
+) -> list[dict[str, Any]]:
+    """The day's start times with how many seats are free for the chosen length."""
+    marks = []
+    for start in starts:
+        end = start + timedelta(minutes=choice.minutes)
+        free = seat_count - len(booked_seat_ids(choice.room.pk, start, end, now))
+        local = start.astimezone(Policy.zone())
+        marks.append({"start": start, "hhmm": local.strftime("%H:%M"), "free": max(free, 0)})
+    return marks
 
 
 def _query(choice: Choice, **extra: Any) -> str:
@@ -146,7 +178,8 @@ def book(request: HttpRequest) -> HttpResponse:
         if choice is not None:
             seats = list(room.seats.filter(reservable=True, active=True).order_by("label"))
             taken = booked_seat_ids(room.pk, choice.start, choice.end, now)
-            grid = _grid(seats, taken)
+            grid, columns = _grid(seats, taken)
+            starts = _slot_starts(choice.rules, choice.day, now)
             chosen = next(
                 (c for c in grid if str(c["seat"].pk) == request.GET.get("seat") and c["free"]),
                 None,
@@ -157,7 +190,9 @@ def book(request: HttpRequest) -> HttpResponse:
                 grid=grid,
                 chosen=chosen,
                 free_count=sum(1 for c in grid if c["free"]),
-                starts=_slot_starts(choice.rules, choice.day, now),
+                starts=starts,
+                columns=columns,
+                timeline=_timeline(choice, starts, len(seats), now),
                 lengths=list(range(slot, longest + 1, slot)),
                 query=_query(choice),
             )
@@ -227,6 +262,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         "pages/my_bookings.html",
         {
             "bookings": [(b, b.status == Reservation.Status.BOOKED) for b in bookings],
+            "history": [
+                (b, Reservation.Status(status_at(b, now)).label)
+                for b in reader_history(reader.pk, now)
+            ],
             "violations": violations,
             "notices": notices,
             "banned": reader.is_banned(now),
@@ -236,8 +275,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    """GET asks "Cancel this booking?"; the POST from that page cancels."""
     now = clock.now()
     reader: Reader = request.user  # type: ignore[assignment]
     booking = (
@@ -245,6 +285,15 @@ def cancel(request: HttpRequest, reservation_id: int) -> HttpResponse:
         .filter(pk=reservation_id, reader=reader)
         .first()
     )
+    if request.method != "POST":
+        if booking is None or booking.status != Reservation.Status.BOOKED:
+            messages.error(request, Refusal("not_found").message)
+            return redirect("reservations:mine")
+        rules = BookingRules.of(booking.seat.room.effective_policy())
+        late = now > booking.start - rules.cancel_cutoff and rules.late_cancel_is_violation
+        return render(
+            request, "pages/cancel_booking.html", {"booking": booking, "late": late, "now": now}
+        )
     try:
         ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
         if booking is None:

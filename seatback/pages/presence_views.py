@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
+from seatback.core.http import refusal_response
 from seatback.library.models import Room
 from seatback.presence.checks import check_rotating, normalise_code
 from seatback.presence.evidence import SESSION_KEY
@@ -35,9 +36,7 @@ def here(request: HttpRequest, room_id: int) -> HttpResponse:
         # Six digits are few: a reader may not try codes from bed without limit.
         ratelimit.hit("here", f"r{request.user.pk}", HERE_TRIES_PER_MINUTE)
     except Refusal as refusal:
-        response = HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
-        response["Retry-After"] = str(refusal.retry_after or 60)
-        return response
+        return refusal_response(request, refusal)  # the 429 page, with Retry-After
     seconds = int(room.effective_policy().values["rotating_seconds"])
     code = normalise_code(request.GET.get("c", ""))
     verdict = check_rotating(code, room.pk, seconds, now)

@@ -13,6 +13,7 @@ app_name = "pages"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("s/<str:code>", views.seat_page, name="seat"),
+    path("find", views.find, name="find"),
     path("me", views.me, name="me"),
     path("building", map_views.building, name="building"),
     path("rooms/<int:room_id>/map", map_views.room_map, name="room-map"),

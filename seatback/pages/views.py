@@ -29,9 +29,10 @@ from seatback.pages.wording import refusal_sentence, seat_view
 from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import Reader
 from seatback.readers.services import sign_in
+from seatback.reservations.selectors import reader_reservations
 from seatback.seats import services
 from seatback.seats.models import ScanRecord
-from seatback.seats.selectors import reader_now, room_counts
+from seatback.seats.selectors import reader_now, room_counts, seat_states
 from seatback.seats.services import Situation
 from seatback.seats.words import ACTION_LABELS, outcome_sentence
 
@@ -60,9 +61,7 @@ def _my_state(request: HttpRequest, now: datetime) -> dict[str, Any]:
     }
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    now = clock.now()
-    rooms = list(Room.objects.select_related("library").filter(active=True))
+def _room_listing(rooms: list[Room], now: datetime) -> list[dict[str, Any]]:
     counts = room_counts(rooms, now)
     listing = []
     for room in rooms:
@@ -76,7 +75,72 @@ def home(request: HttpRequest) -> HttpResponse:
                 "in_use": sum(counts[room.pk][k] for k in ("held", "away", "reserved")),
             }
         )
-    return render(request, "pages/home.html", {"rooms": listing, "mine": _my_state(request, now)})
+    return listing
+
+
+def _urgent(reader: Reader, mine: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """What this reader must act on now, most pressing first: someone's clock on their
+    seat, their own clock run out (take the seat), a booking's check-in window, each as
+    the seat's card with its button."""
+    urgent = []
+    hold, challenge = mine["hold"], mine["challenge"]
+    if hold is not None:
+        card = _card(hold.seat, reader, now)
+        if card["view"].state == "challenged":
+            urgent.append({"kind": "returning", "card": card})
+    if challenge is not None and mine["challenge_ready"]:
+        urgent.append({"kind": "claim", "card": _card(challenge.seat, reader, now)})
+    for booking in reader_reservations(reader.pk, now):
+        if booking.status == "booked" and booking.checkin_from <= now < booking.checkin_until:
+            seat = Seat.objects.select_related("room__library").get(pk=booking.seat_id)
+            urgent.append({"kind": "checkin", "card": _card(seat, reader, now)})
+    return urgent
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """/: first what is urgent for me, then my seat, then the reading rooms as cards."""
+    now = clock.now()
+    rooms = list(Room.objects.select_related("library").filter(active=True))
+    mine = _my_state(request, now)
+    urgent = _urgent(request.user, mine, now) if mine else []  # type: ignore[arg-type]
+    kinds = {item["kind"] for item in urgent}
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "rooms": _room_listing(rooms, now),
+            "mine": mine,
+            "urgent": urgent,
+            "hold_is_urgent": "returning" in kinds,
+            "now": now,
+        },
+    )
+
+
+FIND_SEATS_SHOWN = 24
+
+
+def find(request: HttpRequest) -> HttpResponse:
+    """/find: the open rooms' free seats, each a link to its seat page (a list for now;
+    the floor-plan maps replace it)."""
+    now = clock.now()
+    rooms = list(Room.objects.select_related("library").filter(active=True))
+    asked = request.GET.get("room", "")
+    if asked.isdigit() and any(r.pk == int(asked) for r in rooms):
+        rooms = [r for r in rooms if r.pk == int(asked)]
+    states = seat_states(rooms, now)
+    free = [pk for pk, state in states.items() if state == "free"]
+    seats_by_room: dict[int, list[Seat]] = {}
+    for seat in Seat.objects.filter(pk__in=free).order_by("label"):
+        seats_by_room.setdefault(seat.room_id, []).append(seat)
+    listing = []
+    for item in _room_listing(rooms, now):
+        seats = seats_by_room.get(item["room"].pk, [])
+        shown = seats if len(rooms) == 1 else seats[:FIND_SEATS_SHOWN]
+        listing.append({**item, "free_seats": shown, "more": len(seats) - len(shown)})
+    return render(
+        request, "pages/find.html", {"rooms": listing, "one_room": len(rooms) == 1, "now": now}
+    )
 
 
 def login_page(request: HttpRequest) -> HttpResponse:
@@ -104,6 +168,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             # The card-number form: Seatback's password, and the LDAP password where set.
             "form": settings.LOCAL_SIGN_IN != "off" or bool(settings.LDAP_URL),
             "staff_only": settings.LOCAL_SIGN_IN == "staff" and not settings.LDAP_URL,
+            "card_number": request.POST.get("card_number", "").strip()[:64],
         },
         status=status,
     )

@@ -8,6 +8,7 @@ rule would refuse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,7 +28,9 @@ PRIMARY_ORDER = ("claim", "return", "checkin", "challenge")
 SECONDARY_ORDER = ["return", "claim", "checkin", "challenge", "step-out", "withdraw", "release"]
 
 # Recent events older than this are history, not news.
-NEWS_WINDOW = timedelta(minutes=60)
+NEWS_WINDOW = timedelta(minutes=15)
+
+CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 
 def wait_text(seconds: int) -> str:
@@ -44,7 +47,8 @@ def wait_text(seconds: int) -> str:
 
 def refusal_sentence(refusal: Refusal) -> str:
     """The refusal in the reader's language, with the time to wait where there is one."""
-    if refusal.retry_after is None:
+    if refusal.retry_after is None or CLOCK_TIME.search(refusal.message):
+        # A sentence that names the time already says when: no second "in 10 minutes".
         return refusal.message
     return join_sentences(refusal.message, wait_text(refusal.retry_after))
 
@@ -68,7 +72,7 @@ class Countdown:
     """A deadline the browser animates from the server's time."""
 
     target: datetime  # what it counts down to
-    phase: str  # "allowance" (until the deadline) or "claim" (until claim_until)
+    phase: str  # "allowance" (until the deadline), "claim" (until claim_until), "away"
     caption: str
     remaining: float  # seconds from the server's now, for the digits before any script
 
@@ -192,6 +196,10 @@ def _explain(s: Situation, actions: list[str]) -> str:
                 "start the clock."
             )
         return _("Someone is using this seat.")
+    if state == "reserved" or (s.my_reservation is not None and not s.hold):
+        if s.my_reservation is not None:
+            return _("This seat is booked for you.")
+        return _("This seat is booked for another reader.")
     if "challenge" in actions or s.reader is None:
         return _(
             "Nobody has registered this seat. If it is empty, just sit down: no scan is "
@@ -207,14 +215,23 @@ def _why_not_challenge(s: Situation, actions: list[str]) -> str | None:
     if s.is_mine(s.hold):
         return None
     refusal = refusal_for("challenge", s)
-    if refusal is None or refusal.code in ("already_yours", "holder_away"):
-        # holder_away is already the explanation of the "away" state.
+    if refusal is None or refusal.code in ("already_yours", "holder_away", "reserved"):
+        # holder_away and reserved are already the explanation of the state.
         return None
     return refusal_sentence(refusal)
 
 
-def _news(s: Situation) -> str:
-    """What happened to this reader's own clock or hold here lately."""
+def _why_not_step_out(s: Situation, actions: list[str]) -> str | None:
+    """On my own seat without a step-out button, say why (the cooldown, the room's rules)."""
+    if s.state != "held" or not s.is_mine(s.hold) or "step-out" in actions:
+        return None
+    refusal = refusal_for("step-out", s)
+    return refusal_sentence(refusal) if refusal is not None else None
+
+
+def _news(s: Situation, actions: list[str]) -> str:
+    """What happened to this reader's own clock or hold here lately: only while it still
+    explains the page (not above a fresh "Start the clock")."""
     last = s.my_last_challenge
     if last is None or (s.challenge is not None and s.is_mine(s.challenge)):
         return ""
@@ -224,7 +241,7 @@ def _news(s: Situation) -> str:
         status, ended = Challenge.Status.LAPSED, last.claim_until
     if ended is None or s.now - ended > NEWS_WINDOW:
         return ""
-    if status == Challenge.Status.RETURNED:
+    if status == Challenge.Status.RETURNED and "challenge" not in actions:
         return _(
             "The person sitting here came back at %(time)s, so your clock stopped. "
             "The seat stays theirs."
@@ -276,10 +293,10 @@ def seat_view(s: Situation) -> SeatView:
             until = s.reader.banned_until.astimezone(s.policy.zone()).strftime("%Y-%m-%d %H:%M")
             ban = join_sentences(ban, _("Until %(date)s.") % {"date": until})
         view.notes.append(ban)
-    elif note := _why_not_challenge(s, actions):
+    elif (note := _why_not_challenge(s, actions)) or (note := _why_not_step_out(s, actions)):
         view.notes.append(note)
     view.notes.extend(seat_notes(s))
-    view.news = _news(s) or _lost_hold_news(s)
+    view.news = _news(s, actions) or _lost_hold_news(s)
     view.countdown = _countdown(s)
     view.changes_at = _changes_at(s)
     return view
@@ -289,6 +306,9 @@ def _countdown(s: Situation) -> Countdown | None:
     """To the deadline for everyone; after it, to the end of the claim window for the
     challenger alone."""
     c = s.challenge
+    if s.state == "away" and s.hold and s.hold.away_until and s.is_mine(s.hold):
+        remaining = (s.hold.away_until - s.now).total_seconds()
+        return Countdown(s.hold.away_until, "away", _("left of your step-out"), remaining)
     if c is None or s.state != "challenged":
         return None
     if s.now < c.deadline:

@@ -76,3 +76,13 @@ def status_at(reservation: Reservation, now: datetime) -> str:
     if reservation.status == Reservation.Status.BOOKED and reservation.checkin_until <= now:
         return str(Reservation.Status.NO_SHOW)
     return str(reservation.status)
+
+
+def reader_history(reader_id: int, now: datetime, limit: int = 20) -> list[Reservation]:
+    """A reader's bookings that are over: past, cancelled, no-shows, newest first."""
+    return list(
+        Reservation.objects.filter(reader_id=reader_id)
+        .exclude(Q(end__gt=now) & live_q(now))
+        .select_related("seat__room")
+        .order_by("-start")[:limit]
+    )

@@ -49,6 +49,13 @@ def local_time(moment: datetime) -> str:
     return formats.time_format(moment.astimezone(Policy.zone()), "H:i")
 
 
+def local_time_from(moment: datetime) -> str:
+    """The first whole minute at or after `moment`: "from 02:31" stays true at 02:30:07
+    for a wait that ends at 02:30:37."""
+    late = timedelta(minutes=1) if moment.second else timedelta(0)  # ignore microseconds
+    return local_time(moment.replace(second=0, microsecond=0) + late)
+
+
 @dataclass
 class Situation:
     """Everything the rule needs to decide, read at one instant."""
@@ -206,7 +213,10 @@ def _challenge_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
     if window:
         return Refusal(
             "protected_window",
-            _("This is a protected time until %(time)s: the clock cannot be started now.")
+            _(
+                "Meal break until %(time)s: the person sitting here may be eating, so the "
+                "clock cannot be started now."
+            )
             % {"time": local_time(window[1])},
             retry_after=seconds_until(window[1], s.now),
         )
@@ -227,8 +237,8 @@ def _challenge_refusal(s: Situation, _minutes: int | None) -> Refusal | None:
     if cooldown_until:
         return Refusal(
             "cooldown",
-            _("The person sitting here just came back; try again after %(time)s.")
-            % {"time": local_time(cooldown_until)},
+            _("The person sitting here just came back; you can start the clock from %(time)s.")
+            % {"time": local_time_from(cooldown_until)},
             retry_after=seconds_until(cooldown_until, s.now),
         )
     if s.reader_challenge:
@@ -322,7 +332,8 @@ def _step_out_refusal(s: Situation, minutes: int | None) -> Refusal | None:
         if s.now < next_step_out:
             return Refusal(
                 "cooldown",
-                _("You can step out again after %(time)s.") % {"time": local_time(next_step_out)},
+                _("You can step out again from %(time)s.")
+                % {"time": local_time_from(next_step_out)},
                 retry_after=seconds_until(next_step_out, s.now),
             )
     longest = int(s.policy.step_out.total_seconds() // 60)

@@ -45,3 +45,10 @@ def test_the_json_follows_changes(as_lin: Client, room, seat, other_seat, alice,
 def test_the_home_page_lists_rooms_with_counts(as_lin: Client, room, seat, other_seat):
     text = page_text(as_lin.get("/backoffice/"))
     assert "二楼自习室 2 2 0 0 0" in text
+
+
+def test_every_back_office_page_offers_sign_out(as_lin: Client) -> None:
+    body = as_lin.get("/backoffice/").content.decode()
+    assert 'action="/logout"' in body and "Sign out" in page_text(as_lin.get("/backoffice/"))
+    as_lin.post("/logout")
+    assert as_lin.get("/backoffice/").status_code in (302, 403)

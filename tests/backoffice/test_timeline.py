@@ -125,7 +125,9 @@ def test_the_timeline_lists_every_scan_and_change_in_time_order(dispute, as_lin:
     ]
     positions = [timeline.index(line) for line in order]
     assert positions == sorted(positions)
-    assert "refused too_early" in timeline
+    # The refusal in words, never its machine code.
+    assert "refused The allowance has not run out yet." in timeline
+    assert "too_early" not in timeline
     assert "10.20.0.7" in timeline and "alice-phone" in timeline
     assert "10.20.0.9" in timeline
     # Now: alice holds it.

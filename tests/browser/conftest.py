@@ -44,6 +44,8 @@ WECHAT_ANDROID = (
     "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+# axe-core from the npm registry (vendor/axe.min.js, MPL-2.0: vendor/axe-core-LICENSE).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +84,13 @@ class Phone:
     def shot(self, step: str) -> None:
         self._shoot(self.page, f"{self.who}-{step}")
 
+    def document(self, name: str) -> None:
+        """What the phone's screen shows now (no full page), for docs/screenshots/ (copied
+        from test-artifacts/browser/docs/ by hand after looking at it)."""
+        folder = ARTIFACTS / "docs"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"))
+
     def sign_in(self, reader: Reader) -> None:
         """Fill in the sign-in form the page shows, as a person would."""
         self.page.get_by_label(self.t("Card number")).fill(reader.card_number)
@@ -101,6 +110,18 @@ class Phone:
 
     def digits(self) -> str:
         return str(self.page.locator(".countdown .digits").text_content()).strip()
+
+    def accessibility_problems(self) -> list[str]:
+        """axe-core's serious and critical violations on the page as it is now."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        found = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.help + ' at '"
+            " + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        return [str(problem) for problem in found]
 
     def says(self, text: str) -> Any:
         return self.page.get_by_text(text, exact=False).first
@@ -126,14 +147,12 @@ def phones(
     ) -> Phone:
         context = browser.new_context(
             base_url=live_server.url,
-            viewport=VIEWPORT,
             device_scale_factor=2,
             is_mobile=True,
             has_touch=True,
             user_agent=WECHAT_ANDROID,
-            locale="zh-CN",
             timezone_id="Asia/Shanghai",
-            **options,
+            **{"locale": "zh-CN", "viewport": VIEWPORT, **options},
         )
         context.set_default_timeout(5000)
         if language:

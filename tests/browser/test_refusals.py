@@ -47,7 +47,10 @@ def test_cooldown_and_protected_time_say_until_when(phones, seat, alice, bob, ca
     c.sign_in(carol)
     expect(
         c.says(
-            zh("This is a protected time until %(time)s: the clock cannot be started now.")
+            zh(
+                "Meal break until %(time)s: the person sitting here may be eating, so the "
+                "clock cannot be started now."
+            )
             % {"time": "13:00"}
         )
     ).to_be_visible()
@@ -60,7 +63,7 @@ def test_cooldown_and_protected_time_say_until_when(phones, seat, alice, bob, ca
     c.page.reload()
     expect(
         c.says(
-            zh("The person sitting here just came back; try again after %(time)s.")
+            zh("The person sitting here just came back; you can start the clock from %(time)s.")
             % {"time": "14:10"}
         )
     ).to_be_visible()

@@ -37,9 +37,10 @@ def test_reserve_in_two_taps_then_cancel(phones, room, bookable, bookable2, alic
         a.page.get_by_role("link", name=room.name).click()
     a.page.get_by_label(zh("Day")).select_option("2026-12-01")  # tomorrow
     a.tap(zh("Show free seats"))
-    a.page.get_by_label(zh("From")).select_option("09:00")
     a.page.get_by_label(zh("For")).select_option("120")
     a.tap(zh("Show free seats"))
+    with a.page.expect_navigation():  # the day's start times, a timeline to tap
+        a.page.locator(".timeline .mark", has_text="09:00").click()
     expect(a.page.get_by_label(zh("Seat %(label)s, booked") % {"label": "B-002"})).to_be_visible()
     a.shot("grid")
 
@@ -71,8 +72,21 @@ def test_reserve_in_two_taps_then_cancel(phones, room, bookable, bookable2, alic
 
     a.open("/reserve/mine")
     with a.page.expect_navigation():
-        a.page.get_by_role("button", name=zh("Cancel this reservation")).first.click()
+        a.page.get_by_role("link", name=zh("Cancel this reservation")).first.click()
+    # It asks first; "No" keeps the booking.
+    expect(a.page.get_by_role("heading", name=zh("Cancel this reservation?"))).to_be_visible()
+    a.shot("cancel-asks-first")
+    with a.page.expect_navigation():
+        a.page.get_by_role("link", name=zh("No, keep it")).click()
+    assert Reservation.objects.get(reader=alice).status == "booked"
+    with a.page.expect_navigation():
+        a.page.get_by_role("link", name=zh("Cancel this reservation")).first.click()
+    a.tap(zh("Yes, cancel it"))
     expect(a.page.get_by_role("status").first).to_have_text(zh("Cancelled."))
+    # The cancelled booking stays in the history.
+    history = a.page.locator(".past-bookings")
+    expect(history).to_contain_text("B-001")
+    expect(history).to_contain_text(zh("cancelled"))
     a.shot("cancelled")
 
 

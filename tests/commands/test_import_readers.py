@@ -264,3 +264,44 @@ def test_the_seatback_script_exits_non_zero_on_a_bad_file(tmp_path: Path) -> Non
     result = run_script("import", "readers", str(good), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert Reader.objects.filter(card_number="20240002", name="Li Hua").exists()
+
+
+def test_on_a_fresh_data_folder_it_creates_the_tables_first(tmp_path: Path) -> None:
+    """The first command a librarian runs may be the import: no traceback, readers in."""
+    from tests.core.test_settings import clean_env, run_seatback
+
+    csv = write_csv(tmp_path, "readers.csv", GOOD)
+    data = tmp_path / "data"
+    result = run_seatback(
+        "import",
+        "readers",
+        str(csv),
+        "--fast-hash",
+        env=clean_env({"SEATBACK_DATA_DIR": str(data)}),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "creating its tables" in result.stderr
+    again = run_seatback(
+        "import",
+        "readers",
+        str(csv),
+        "--fast-hash",
+        env=clean_env({"SEATBACK_DATA_DIR": str(data)}),
+    )
+    assert again.returncode == 0 and "creating its tables" not in again.stderr
+
+
+def test_on_an_outdated_database_it_says_in_one_line_what_to_run(tmp_path: Path) -> None:
+    from tests.core.test_settings import clean_env, run_seatback
+
+    env = clean_env({"SEATBACK_DATA_DIR": str(tmp_path / "data")})
+    assert run_seatback("migrate", env=env).returncode == 0
+    assert run_seatback("migrate", "notifications", "zero", env=env).returncode == 0
+    csv = write_csv(tmp_path, "readers.csv", GOOD)
+    result = run_seatback("import", "readers", str(csv), env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "seatback: the database is not up to date (1 migrations pending): "
+        "run `seatback migrate` first"
+    ]

@@ -18,7 +18,7 @@ def counts() -> tuple[int, int, int, list[str]]:
 def test_the_demo_has_rooms_on_two_floors_seats_with_positions_and_people(capsys) -> None:
     call_command("demo", "--no-serve")
     printed = capsys.readouterr().out
-    assert {room.floor for room in Room.objects.all()} == {"2", "3"}
+    assert {room.floor for room in Room.objects.all()} == {"1", "2", "3"}
     assert Seat.objects.count() >= 200
     assert Seat.objects.exclude(x=0, y=0).count() > Seat.objects.count() // 2
     assert any("power" in seat.features for seat in Seat.objects.all())
@@ -36,3 +36,47 @@ def test_building_the_demo_twice_duplicates_nothing_and_keeps_the_qr_codes() -> 
     first = counts()
     call_command("demo", "--no-serve")
     assert counts() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_works_at_night_and_says_which_clock_the_library_runs_on(capsys) -> None:
+    from seatback.core import clock
+    from tests.conftest import at
+
+    clock.travel_to(at("03:00"))  # 03:00 in Shanghai: every 07:00–22:30 room is closed
+    call_command("demo", "--no-serve")
+    printed = capsys.readouterr().out
+    assert "Asia/Shanghai" in printed and "03:00" in printed and "UTC+0800" in printed
+    open_now = [r.name for r in Room.objects.all() if r.effective_policy().is_open(clock.now())]
+    assert open_now == ["一楼24小时自习室"]
+    seat_line = next(line for line in printed.splitlines() if "A seat's QR" in line)
+    assert "一楼24小时自习室" in seat_line
+
+
+@pytest.mark.django_db
+def test_the_port_goes_into_every_printed_link_and_label(capsys, monkeypatch, settings) -> None:
+    from seatback.labels.codes import seat_url
+
+    monkeypatch.setenv("SEATBACK_BASE_URL", "")  # restored after the test
+    settings.BASE_URL_GIVEN = False  # as if unset
+    settings.BASE_URL = settings.BASE_URL  # restored after the test
+    settings.CSRF_TRUSTED_ORIGINS = settings.CSRF_TRUSTED_ORIGINS
+    call_command("demo", "--no-serve", "--port", "8123")
+    printed = capsys.readouterr().out
+    links = [word for word in printed.split() if word.startswith("http")]
+    assert links and all(link.startswith("http://localhost:8123/") for link in links)
+    assert ":8000" not in printed
+    seat = Seat.objects.first()
+    assert seat is not None and seat_url(seat.code).startswith("http://localhost:8123/s/")
+
+
+def test_demo_and_serve_listen_on_this_computer_unless_told() -> None:
+    from seatback.ops.management.commands import demo, serve
+
+    for command in (demo.Command(), serve.Command()):
+        options = command.create_parser("seatback", "x").parse_args([])
+        assert options.host == "127.0.0.1"
+        everyone = "0.0.0.0"  # noqa: S104 - what a reader types to open it to a phone
+        assert command.create_parser("seatback", "x").parse_args(["--host", everyone]).host == (
+            everyone
+        )

@@ -7,12 +7,23 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-def test_home_is_in_chinese_by_default_even_for_an_english_browser(client: Client) -> None:
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    text = response.content.decode()
-    assert '<html lang="zh-CN">' in text
-    assert "阅览室" in text
-    assert "Reading rooms" not in text
+def test_home_is_in_chinese_by_default(client: Client) -> None:
+    for asked in ({}, {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}, {"HTTP_ACCEPT_LANGUAGE": "fr"}):
+        text = client.get("/", **asked).content.decode()
+        assert '<html lang="zh-CN">' in text
+        assert "阅览室" in text and "Reading rooms" not in text
+
+
+@pytest.mark.django_db
+def test_a_first_visit_follows_the_browser_and_the_language_button_overrides_it(
+    client: Client,
+) -> None:
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,zh;q=0.5")
+    assert '<html lang="en">' in english.content.decode()
+    assert "Accept-Language" in english["Vary"]
+    client.post("/language", {"language": "zh-hans", "next": "/"})
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-CN">' in chinese.content.decode()
 
 
 @pytest.mark.django_db

@@ -96,3 +96,49 @@ def test_at_night_every_room_is_closed(client_for, alice, seat):
 def test_in_english(client_for, alice, seat):
     text = page_text(client_for(alice, language="en").get("/"))
     assert "Reading rooms" in text and "1 free" in text and "Open hours 07:00–22:30" in text
+
+
+def test_a_clock_on_my_seat_comes_first_with_its_countdown_and_im_back(
+    client_for, alice, bob, seat
+):
+    give_seat(seat, bob)
+    scan(seat, alice, "challenge")
+    response = client_for(bob).get("/")
+    body = response.content.decode()
+    assert body.index('class="urgent returning"') < body.index('class="card mine"')
+    urgent = body[body.index('class="urgent returning"') : body.index('class="card mine"')]
+    assert 'class="countdown countdown-allowance"' in urgent
+    assert zh("I'm back") in urgent
+    assert zh("Someone started the clock on your seat") in page_text(response)
+
+
+def test_my_run_out_clock_offers_take_the_seat_first(client_for, alice, seat):
+    scan(seat, alice, "challenge")
+    clock.travel(timedelta(minutes=21))
+    body = client_for(alice).get("/").content.decode()
+    urgent = body[body.index('class="urgent claim"') : body.index('class="card mine"')]
+    assert zh("Take the seat") in urgent
+
+
+def test_an_open_check_in_window_comes_first(client_for, alice, room):
+    from seatback.reservations import services as bookings
+
+    bookable = Seat.objects.create(room=room, label="B-001", reservable=True)
+    bookings.reserve(bookable, alice, at("09:00"), at("10:00"), now=at("08:00"))
+    body = client_for(alice).get("/").content.decode()
+    urgent = body[body.index('class="urgent checkin"') : body.index('class="card mine"')]
+    assert zh("Check in") in urgent and "B-001" in urgent
+
+
+def test_a_ban_comes_first(client_for, alice, seat):
+    alice.banned_until = clock.now() + timedelta(days=3)
+    alice.save()
+    response = client_for(alice).get("/")
+    body = response.content.decode()
+    assert body.index('class="urgent ban"') < body.index('class="card mine"')
+    assert zh("Your account is suspended") in page_text(response)
+
+
+def test_rooms_are_tappable_cards(client_for, room, seat):
+    body = client_for().get("/").content.decode()
+    assert f'class="room-card" href="/find?room={room.pk}"' in body

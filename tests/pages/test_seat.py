@@ -117,7 +117,8 @@ def test_coming_back_cancels_the_clock_and_the_challenger_is_told(client_for, al
     # the cooldown, with the time to wait
     assert "09:15" in text
     assert (
-        zh("The person sitting here just came back; try again after %(time)s.") % {"time": "09:15"}
+        zh("The person sitting here just came back; you can start the clock from %(time)s.")
+        % {"time": "09:15"}
         in text
     )
 
@@ -214,7 +215,10 @@ def test_in_a_protected_window_the_page_says_until_when(client_for, alice, seat)
     response = client_for(alice).get(url(seat))
     text = page_text(response)
     assert (
-        zh("This is a protected time until %(time)s: the clock cannot be started now.")
+        zh(
+            "Meal break until %(time)s: the person sitting here may be eating, so the "
+            "clock cannot be started now."
+        )
         % {"time": "13:00"}
         in text
     )
@@ -349,3 +353,58 @@ def test_a_stale_form_gets_a_friendly_page_not_a_technical_403(alice, seat):
     assert zh("Please try again") in text
     assert f'href="{url(seat)}"' in response.content.decode()
     assert not Challenge.objects.exists()
+
+
+def test_the_cooldown_names_its_time_once_and_never_a_minute_too_early(
+    client_for, alice, bob, seat
+):
+    give_seat(seat, bob)
+    scan(seat, alice, "challenge")
+    clock.travel_to(at("09:05") + timedelta(seconds=30))
+    scan(seat, bob, "return")  # the cooldown ends at 09:15:30
+    clock.travel_to(at("09:07"))
+    response = client_for(alice).post(url(seat), {"intent": "challenge"}, follow=True)
+    text = page_text(response)
+    said = zh("The person sitting here just came back; you can start the clock from %(time)s.")
+    assert said % {"time": "09:16"} in text  # 09:15 would still be refused at 09:15:07
+    assert zh("Try again in %(n)d minutes.") % {"n": 9} not in text
+    assert "09:15" not in text
+
+
+def test_the_challengers_notice_goes_once_the_clock_can_start_again(client_for, alice, bob, seat):
+    give_seat(seat, bob)
+    scan(seat, alice, "challenge")
+    clock.travel(timedelta(minutes=5))
+    scan(seat, bob, "return")
+    phone = client_for(alice)
+    notice = zh(
+        "The person sitting here came back at %(time)s, so your clock stopped. "
+        "The seat stays theirs."
+    ) % {"time": "09:05"}
+    assert notice in page_text(phone.get(url(seat)))
+    clock.travel(timedelta(minutes=11))  # the cooldown is over: "Start the clock" is back
+    response = phone.get(url(seat))
+    assert zh("Start the clock") in buttons(response)
+    assert notice not in page_text(response)
+
+
+def test_my_own_booked_seat_says_it_is_mine_and_nothing_else(client_for, alice, room):
+    from seatback.library.models import Seat
+    from seatback.reservations import services as bookings
+
+    bookable = Seat.objects.create(room=room, label="B-001", reservable=True)
+    bookings.reserve(bookable, alice, at("09:00"), at("10:00"), now=at("08:00"))
+    text = page_text(client_for(alice).get(url(bookable)))
+    assert zh("This seat is booked for you.") in text
+    assert zh("This seat is reserved by someone else.") not in text
+    assert (
+        zh("Nobody has registered this seat. If it is empty, just sit down: no scan is needed.")
+        not in text
+    )
+
+
+def test_the_countdown_caption_cannot_be_read_as_a_time_of_day(client_for, alice, seat):
+    scan(seat, alice, "challenge")
+    text = page_text(client_for(alice).get(url(seat)))
+    assert "倒计时结束后，您可以入座" in text
+    assert "后您可以入座" not in text.replace("倒计时结束后，您可以入座", "")

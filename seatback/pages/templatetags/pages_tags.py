@@ -27,3 +27,20 @@ def mmss(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes:02d}:{secs:02d}"
+
+
+TABS = {
+    "pages:home": "home",
+    "pages:find": "find",
+    "reservations:book": "book",
+    "reservations:mine": "book",
+    "reservations:history": "book",
+    "pages:me": "me",
+}
+
+
+@register.simple_tag(takes_context=True)
+def current_tab(context: template.Context) -> str:
+    """Which tab of the bottom bar the page belongs to ("" for none)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return TABS.get(getattr(match, "view_name", ""), "")

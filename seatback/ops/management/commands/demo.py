@@ -1,9 +1,11 @@
-"""`seatback demo`: a demo library (two floors, reading rooms, seats, readers), then serve."""
+"""`seatback demo`: a demo library (three floors, reading rooms — one open 24 hours —, seats,
+readers), then serve with the worker, on this computer only unless --host says otherwise."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -12,17 +14,28 @@ from django.urls import reverse
 
 from seatback.core import clock
 from seatback.library.models import Library, Room, Seat
+from seatback.library.policy import Policy
 from seatback.ops.demo import ASK_AT as DISPUTE_ASK_AT
 from seatback.ops.demo import room_drawing, stage_dispute
-from seatback.ops.management.commands.serve import check_database, run_gunicorn
+from seatback.ops.management.commands.serve import (
+    LOOPBACK,
+    add_server_arguments,
+    check_database,
+    serve_with_worker,
+    use_port_in_links,
+)
 from seatback.plans import services as plan_services
 from seatback.plans import shapes
 from seatback.plans.models import Plan, Screen
 from seatback.presence.services import display_of
 from seatback.readers.models import Reader
 
+DAY_AND_NIGHT_ROOM = "一楼24小时自习室"
 # (name, floor, rows, seats per row, reservable, override of the library policy)
 ROOMS: list[tuple[str, str, int, int, bool, dict[str, Any]]] = [
+    # Open round the clock, as many Chinese university libraries' study rooms are: the demo
+    # can be tried at any hour of the library's day.
+    (DAY_AND_NIGHT_ROOM, "1", 5, 10, True, {"opening_hours": "00:00-24:00"}),
     ("二楼东自习室", "2", 6, 12, False, {}),
     ("二楼西阅览室", "2", 5, 10, True, {"presence": "network", "presence_networks": ""}),
     (
@@ -154,24 +167,30 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
-        parser.add_argument("--port", type=int, default=8000)
+        add_server_arguments(parser)
         parser.add_argument("--no-serve", action="store_true", help="build the demo and stop")
 
-    def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, no_serve: bool, no_worker: bool, **options: Any
+    ) -> None:
+        url = use_port_in_links(host, port)
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
-        dispute = stage_dispute(clock.now())
+        now = clock.now()
+        dispute = stage_dispute(now)
         seat = (
             Seat.objects.select_related("room")
-            .order_by("room__floor", "room__name", "label")
+            .filter(room__name=DAY_AND_NIGHT_ROOM)
+            .order_by("label")
             .first()
         )
-        url = f"http://localhost:{port}"
+        local = now.astimezone(Policy.zone())
         lines = [
             f"Seatback demo: {built['rooms']} reading rooms, {built['seats']} seats, "
-            f"{built['readers']} readers ({clock.now():%Y-%m-%d %H:%M} UTC)",
+            f"{built['readers']} readers",
+            f"  Library time    {local:%Y-%m-%d %H:%M} {settings.TIME_ZONE} (UTC{local:%z}); "
+            f"{DAY_AND_NIGHT_ROOM} is open 24 hours, the others 07:00–22:30 or as set",
             f"  Open            {url}/",
             f"  Readers         card 20260001 … 2026{READER_COUNT:04d}, password {READER_PASSWORD}",
             f"  Librarian       card {LIBRARIAN[0]}, password {LIBRARIAN[2]}",
@@ -189,5 +208,10 @@ class Command(BaseCommand):
         if no_serve:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
+        if host in LOOPBACK:
+            self.stdout.write(
+                "  Only this computer can open it. For a phone on the same Wi-Fi: "
+                "seatback demo --host 0.0.0.0 (the demo passwords are public)."
+            )
         self.stdout.flush()
-        run_gunicorn(host, port)
+        serve_with_worker(host, port, worker=not no_worker)

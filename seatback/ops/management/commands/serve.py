@@ -64,27 +64,60 @@ def start_worker() -> subprocess.Popen[bytes]:
     )
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def add_server_arguments(parser: CommandParser) -> None:
+    """--host (this computer only unless told), --port, --no-worker: serve and demo alike."""
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; "
+        "0.0.0.0 opens it to the network)",
+    )
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not start the reservations scheduler"
+    )
+
+
+def use_port_in_links(host: str, port: int) -> str:
+    """The address printed links, seat labels and display codes use. SEATBACK_BASE_URL
+    when set; otherwise this server's own port, so `--port 8001` prints and exports links
+    that open this server (the environment passes it on to the worker too)."""
+    if settings.BASE_URL_GIVEN:
+        return str(settings.BASE_URL)
+    name = "localhost" if host in (*LOOPBACK, "0.0.0.0", "::") else host  # noqa: S104
+    url = f"http://{name}:{port}"
+    os.environ["SEATBACK_BASE_URL"] = url  # for the worker process
+    settings.BASE_URL = url
+    settings.CSRF_TRUSTED_ORIGINS = [url]
+    return url
+
+
+def serve_with_worker(host: str, port: int, *, worker: bool) -> None:
+    """gunicorn, with the reservations scheduler beside it unless `worker` is False."""
+    process = start_worker() if worker else None
+    try:
+        run_gunicorn(host, port)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
 class Command(BaseCommand):
     help = "Apply pending migrations and serve Seatback with a production server (gunicorn)."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--no-worker", action="store_true", help="do not start the reservations scheduler"
-        )
+        add_server_arguments(parser)
 
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
+        use_port_in_links(host, port)
         check_database()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")
         self.stdout.flush()
-        worker = None if no_worker else start_worker()
-        try:
-            run_gunicorn(host, port)
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+        serve_with_worker(host, port, worker=not no_worker)
