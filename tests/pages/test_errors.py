@@ -4,8 +4,8 @@ on the reader pages' WeUI look, phone-sized."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.test import Client, override_settings
+from django.utils import translation
 
 from seatback.pages import error_views
 from tests.pages.conftest import page_text, zh
