@@ -24,6 +24,8 @@ BELOW_THE_DOORS = [
     "seats",
     "labels",
     "reservations",
+    "circulation",
+    "catalogue",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 
