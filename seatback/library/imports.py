@@ -101,7 +101,7 @@ class Summary:
     dry_run: bool = False
 
 
-class _Meter:
+class Meter:
     """Writes 'what: done/total' every PROGRESS_EVERY items, for long runs only."""
 
     def __init__(self, progress: Progress | None, what: str, total: int) -> None:
@@ -313,7 +313,7 @@ def hash_passwords(
     progress: Progress | None = None,
 ) -> list[str]:
     """Hash many passwords on every core; hashlib's PBKDF2 releases the GIL while it works."""
-    meter = _Meter(progress, _("hashing passwords"), len(passwords))
+    meter = Meter(progress, _("hashing passwords"), len(passwords))
 
     def one(password: str) -> str:
         return make_password(password, hasher=hasher)
@@ -355,7 +355,7 @@ def import_readers(
     rows, problems = read_rows(path, READER_COLUMNS, encoding)
     cleaned: list[_ReaderRow] = []
     first_line: dict[str, int] = {}
-    meter = _Meter(progress, _("checking rows"), len(rows))
+    meter = Meter(progress, _("checking rows"), len(rows))
     for line, cells in rows:
         errors: list[str] = []
         row = _clean_reader(line, cells, errors)
@@ -430,7 +430,7 @@ def import_readers(
             reader.password = encoded
         summary.passwords_set = len(to_hash)
 
-    meter = _Meter(progress, _("writing readers"), len(new) + len(changed))
+    meter = Meter(progress, _("writing readers"), len(new) + len(changed))
     try:
         with transaction.atomic():
             for batch in _chunks(new):
@@ -546,7 +546,7 @@ def import_seats(
     cleaned: list[_SeatRow] = []
     first_line: dict[tuple[str, str], int] = {}
     floors: dict[str, tuple[str, int]] = {}
-    meter = _Meter(progress, _("checking rows"), len(rows))
+    meter = Meter(progress, _("checking rows"), len(rows))
     for line, cells in rows:
         errors: list[str] = []
         row = _clean_seat(line, cells, errors)
@@ -572,7 +572,7 @@ def import_seats(
         raise BadFile(name, problems)
 
     summary = Summary()
-    meter = _Meter(progress, _("writing seats"), len(cleaned))
+    meter = Meter(progress, _("writing seats"), len(cleaned))
     try:
         with transaction.atomic():
             room_names = sorted({row.room for row in cleaned})
@@ -643,3 +643,21 @@ def import_seats(
         ) from None
     summary.created, summary.updated = len(new), len(changed)
     return summary
+
+
+# Other kinds of import, registered by the apps above this one from their AppConfig.ready()
+# (the catalogue's `seatback import marc FILE`): the command's sub-command `name` gets its
+# arguments from `add_arguments(parser)`, and `run(file=..., progress=..., **options)`
+# imports and returns the one-line summary (or raises BadFile).
+ImportSubject = tuple[Callable[[Any], None], Callable[..., str]]
+_subjects: dict[str, ImportSubject] = {}
+
+
+def register_subject(
+    name: str, add_arguments: Callable[[Any], None], run: Callable[..., str]
+) -> None:
+    _subjects[name] = (add_arguments, run)
+
+
+def registered_subjects() -> dict[str, ImportSubject]:
+    return dict(_subjects)

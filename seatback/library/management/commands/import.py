@@ -19,7 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subjects = parser.add_subparsers(dest="subject", required=True, metavar="readers|seats")
+        extra = imports.registered_subjects()
+        subjects = parser.add_subparsers(
+            dest="subject", required=True, metavar="|".join(["readers", "seats", *extra])
+        )
         readers = subjects.add_parser(
             "readers",
             help="columns card_number,name,password,kind,department",
@@ -66,6 +69,8 @@ class Command(BaseCommand):
                 action="store_true",
                 help="check every row and say what would change, without changing anything",
             )
+        for name, (add, _run) in extra.items():
+            add(subjects.add_parser(name))
 
     def progress(self, line: str) -> None:
         if self.verbosity >= 1:
@@ -74,6 +79,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, subject: str, file: str, encoding: str, **options: Any) -> None:
         self.verbosity = int(options.get("verbosity", 1))
+        extra = imports.registered_subjects()
+        if subject in extra:
+            try:
+                line = extra[subject][1](
+                    file=file, encoding=encoding, progress=self.progress, **options
+                )
+            except imports.BadFile as exc:
+                raise CommandError(exc.message()) from None
+            if self.verbosity >= 1:
+                self.stdout.write(line)
+            return
         try:
             codecs.lookup(encoding)
         except LookupError:
