@@ -12,5 +12,6 @@ urlpatterns = [
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.screens.urls")),
     path("reserve/", include("seatback.pages.booking_urls")),
+    path("library/", include("seatback.pages.library_urls")),
     path("", include("seatback.pages.urls")),
 ]
