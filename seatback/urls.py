@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("seatback.api.urls")),
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
+    path("backoffice/acquisitions/", include("seatback.backoffice.acquisition_urls")),
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.screens.urls")),
     path("reserve/", include("seatback.pages.booking_urls")),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from seatback.api import library_views as library
 from seatback.api import reservation_views as reservations
 from seatback.api import views
 
@@ -15,4 +16,10 @@ urlpatterns = [
     path("seats/<str:code>/<str:intent>", views.seat_intent, name="seat-intent"),
     path("reservations", reservations.reservations, name="reservations"),
     path("reservations/<int:reservation_id>", reservations.reservation, name="reservation"),
+    path("library/loans", library.loans, name="library-loans"),
+    path("library/loans/renew-all", library.renew_all, name="library-renew-all"),
+    path("library/loans/<str:item>/renew", library.renew, name="library-renew"),
+    path("library/search", library.search, name="library-search"),
+    path("library/isbn/<str:number>", library.isbn, name="library-isbn"),
+    path("library/purchase-requests", library.purchase_requests, name="library-purchases"),
 ]

@@ -55,6 +55,14 @@ CAN_REFUSE = {
     | {"limit_reached", "invalid_request", "forbidden", "busy"},
     ("/reservations/{reservation_id}", "delete"): SIGNED_IN
     | {"not_found", "invalid_request", "forbidden", "busy"},
+    ("/library/loans", "get"): SIGNED_IN | {"library_unavailable"},
+    ("/library/loans/{item}/renew", "post"): SIGNED_IN
+    | {"library_unavailable", "invalid_request", "forbidden"},
+    ("/library/loans/renew-all", "post"): SIGNED_IN | {"library_unavailable", "forbidden"},
+    ("/library/search", "get"): {"rate_limited", "library_unavailable", "invalid_request"},
+    ("/library/isbn/{number}", "get"): SIGNED_IN | {"invalid_isbn", "library_unavailable"},
+    ("/library/purchase-requests", "post"): SIGNED_IN
+    | {"invalid_isbn", "invalid_request", "forbidden", "busy"},
 }
 
 
@@ -90,6 +98,8 @@ def test_each_route_answers_exactly_the_documented_methods(
         "room_id": str(seat.room_id),
         "intent": "checkin",
         "reservation_id": "1",
+        "item": "B1",
+        "number": "9787536692930",
     }
     for path, operations in schema["paths"].items():
         url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
