@@ -10,6 +10,7 @@ raises `Unavailable`.
 from __future__ import annotations
 
 import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,8 +33,10 @@ MAX_BYTES = 8 * 1024 * 1024
 
 
 def cql(query: str) -> str:
-    words = [w.replace('"', " ").replace("\\", " ").strip() for w in terms(query)]
-    return " and ".join(f'"{w}"' for w in words if w)
+    """The reader's words as CQL: each word right-truncated (`三体*` finds 三体Ⅱ：黑暗森林,
+    which an SRU server indexes as one word), all of them required."""
+    words = [re.sub(r'[()"=<>/\\*?^\s]+', "", w) for w in terms(query)]
+    return " and ".join(f"{w}*" for w in words if w)
 
 
 def _children(node: ElementTree.Element, name: str) -> list[ElementTree.Element]:
