@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,14 +83,14 @@ def test_an_sru_server_that_is_down_is_a_refusal(settings: Any) -> None:
 
 def test_sru_2_0_namespaces_and_diagnostics() -> None:
     body = (
-        '<sruResponse:searchRetrieveResponse xmlns:sruResponse="http://docs.oasis-open.org/ns/'
-        'search-ws/sruResponse"><sruResponse:numberOfRecords>1</sruResponse:numberOfRecords>'
-        "<sruResponse:records><sruResponse:record><sruResponse:recordData>"
-        '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000   4500</leader>'
-        '<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Zebra /</subfield></datafield>'
-        "</record></sruResponse:recordData></sruResponse:record></sruResponse:records>"
-        "</sruResponse:searchRetrieveResponse>"
-    ).encode()
+        b'<sruResponse:searchRetrieveResponse xmlns:sruResponse="http://docs.oasis-open.org/ns/'
+        b'search-ws/sruResponse"><sruResponse:numberOfRecords>1</sruResponse:numberOfRecords>'
+        b"<sruResponse:records><sruResponse:record><sruResponse:recordData>"
+        b'<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000   4500</leader>'
+        b'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Zebra /</subfield></datafield>'
+        b"</record></sruResponse:recordData></sruResponse:record></sruResponse:records>"
+        b"</sruResponse:searchRetrieveResponse>"
+    )
     total, records = parse_response(body)
     assert total == 1 and records[0]["245"]["a"] == "Zebra /"
     diagnostic = (
