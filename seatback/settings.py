@@ -319,6 +319,14 @@ if CIRCULATION_BACKEND == "koha" and urlsplit(KOHA_URL).scheme not in ("http", "
         "SEATBACK_KOHA_URL: needed when SEATBACK_CIRCULATION=koha, e.g. "
         "https://koha.example.edu/api/v1"
     )
+# Readers may sign in with their library card and the ILS's password (SIP2 23/24); a
+# reader is created on first sign-in. Needs SEATBACK_CIRCULATION=sip2.
+ILS_SIGN_IN = envbool("SEATBACK_ILS_SIGN_IN", "false")
+if ILS_SIGN_IN and CIRCULATION_BACKEND != "sip2":
+    raise ImproperlyConfigured("SEATBACK_ILS_SIGN_IN: needs SEATBACK_CIRCULATION=sip2")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["seatback.circulation.backends.IlsBackend"] if ILS_SIGN_IN else []
+)
 # The embedded circulation's rules: days a renewal adds, renewals allowed per loan.
 RENEWAL_DAYS = envint("SEATBACK_RENEWAL_DAYS", "30", minimum=1)
 MAX_RENEWALS = envint("SEATBACK_MAX_RENEWALS", "2", minimum=0)
