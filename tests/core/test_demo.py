@@ -36,3 +36,15 @@ def test_building_the_demo_twice_duplicates_nothing_and_keeps_the_qr_codes() -> 
     first = counts()
     call_command("demo", "--no-serve")
     assert counts() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_has_books_and_a_reader_with_loans(capsys) -> None:
+    from seatback.catalogue.search import embedded_search
+    from seatback.circulation.models import Loan
+
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    assert "/library/loans (card 20260003" in capsys.readouterr().out
+    assert [hit.title for hit in embedded_search("三体").hits][:1] == ["三体"]
+    assert Loan.objects.filter(reader__card_number="20260003").count() == 3

@@ -14,6 +14,7 @@ from seatback.core import clock
 from seatback.library.models import Library, Room, Seat
 from seatback.ops.demo import ASK_AT as DISPUTE_ASK_AT
 from seatback.ops.demo import stage_dispute
+from seatback.ops.library_demo import BORROWER, stage_library
 from seatback.ops.management.commands.serve import check_database, run_gunicorn
 from seatback.presence.services import display_of
 from seatback.readers.models import Reader
@@ -146,6 +147,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
         dispute = stage_dispute(clock.now())
+        books = stage_library(clock.now())
         seat = (
             Seat.objects.select_related("room")
             .order_by("room__floor", "room__name", "label")
@@ -168,6 +170,10 @@ class Command(BaseCommand):
                 f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
             )
         lines.extend(presence_lines(url))
+        lines.append(
+            f"  Library         {url}/library/loans (card {BORROWER}: renew one or all), "
+            f"{url}/library/search?q=三体 ({books} books), {url}/library/isbn"
+        )
         self.stdout.write("\n".join(lines))
         if no_serve:
             return
