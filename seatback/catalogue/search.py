@@ -101,14 +101,17 @@ def embedded_search(query: str, start: int = 0, size: int = 20) -> Page:
     if not words:
         return Page()
     found = _matching(words)
-    first = words[0]
+    # The title equal to the first word first, then titles starting with it, then the rest.
+    first = query.split()[0]
     ranked = found.annotate(
-        in_title=Case(
-            When(title__icontains=first, then=Value(0)),
-            default=Value(1),
+        rank=Case(
+            When(title__iexact=first, then=Value(0)),
+            When(title__istartswith=first, then=Value(1)),
+            When(title__icontains=first, then=Value(2)),
+            default=Value(3),
             output_field=IntegerField(),
         )
-    ).order_by("in_title", "-year", "title", "id")
+    ).order_by("rank", "title", "-year", "id")
     try:
         total = ranked.count()
         bibs = list(ranked[start : start + size])
