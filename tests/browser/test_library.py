@@ -33,7 +33,11 @@ navigator.mediaDevices.getUserMedia = () => {
   const canvas = document.createElement("canvas");
   canvas.width = 64; canvas.height = 64;
   const pen = canvas.getContext("2d");
-  setInterval(() => { pen.fillStyle = "#" + Math.floor(Math.random() * 4096).toString(16).padStart(3, "0"); pen.fillRect(0, 0, 64, 64); }, 30);
+  let shade = 0;
+  setInterval(() => {
+    pen.fillStyle = shade++ % 2 ? "#fff" : "#000";
+    pen.fillRect(0, 0, 64, 64);
+  }, 30);
   return Promise.resolve(canvas.captureStream(30));
 };
 """
