@@ -455,7 +455,10 @@ SCHEMA["components"]["schemas"].update(
                 "call_number": _STRING,
                 "location": {"type": "string", "description": "where the book stands"},
                 "copies": _NULLABLE_INT,
-                "available": _NULLABLE_INT,
+                "available": {
+                    "type": ["integer", "null"],
+                    "description": "on the shelf now; null when the catalogue does not know",
+                },
             },
         },
         "PurchaseRequest": {

@@ -63,7 +63,9 @@ def _hit(bib: Bib) -> Hit:
         call_number=bib.call_number,
         location=bib.location,
         copies=bib.copies,
-        available=bib.available,
+        # The embedded catalogue holds no live loan status: how many copies are on the
+        # shelf now is not known, so it is not claimed.
+        available=None,
     )
 
 

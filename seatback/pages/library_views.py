@@ -10,6 +10,7 @@ the library's system said so.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -132,7 +133,8 @@ def isbn(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as refusal:
             _refused(request, refusal)
-            return redirect(reverse("library:isbn") + "?isbn=" + request.POST.get("isbn", "")[:40])
+            typed = request.POST.get("isbn", "")[:40]
+            return redirect(reverse("library:isbn") + "?" + urlencode({"isbn": typed}))
         if done.joined:
             messages.success(
                 request,

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any as SettingsWrapper
 
 import pytest
+from django.utils import translation
 
 from seatback.circulation.sip2_client import forget_clients
 from tests.circulation.sip2fake import FakeItem, FakePatron, FakeSip2
@@ -11,6 +12,13 @@ from tests.circulation.sip2fake import FakeItem, FakePatron, FakeSip2
 # GBK: 東 is 0x96 0x7C and 億 is 0x83 0x7C: both carry a "|" byte.
 GBK_NAME = "東方億"
 GBK_TITLE = "億萬年的東方"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Outcomes are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def start_fake(settings: SettingsWrapper, **options: object) -> FakeSip2:

@@ -22,7 +22,7 @@ def test_three_body_finds_both_books_with_where_they_stand(
     assert "2 records found" in text
     assert text.index("三体 刘慈欣") < text.index("三体Ⅱ：黑暗森林")
     assert "Call number: I247.55/L53:2 · Where: 二楼 中文图书借阅室" in text
-    assert "1 of 1 copy on the shelf" in text
+    assert "1 copy in the library" in text
 
 
 def test_search_works_signed_out_and_offers_voice_only_through_script(
