@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from seatback.catalogue.marc import import_file
 from tests.catalogue.marcfiles import THREE_BODY, marc21, write
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Command output is asserted in English, whatever language an earlier test left."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
