@@ -5,6 +5,7 @@ A value that does not parse is a startup error naming the variable, never a sile
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import os
 import secrets
@@ -131,6 +132,8 @@ INSTALLED_APPS = [
     "seatback.gates",
     "seatback.spaces",
     "seatback.plans",
+    "seatback.circulation",
+    "seatback.catalogue",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",
@@ -397,6 +400,70 @@ AUTHENTICATION_BACKENDS = [
 
 # Only the concurrency tests' control run turns this off, to show the race is real.
 SEAT_LOCKING = True
+# The library's own systems (docs/library-systems.md). Circulation: "embedded" (Seatback's
+# own loan table, for the demo and libraries without an ILS), "sip2" or "koha".
+CIRCULATION_BACKEND = env("SEATBACK_CIRCULATION", "embedded").strip().lower()
+if CIRCULATION_BACKEND not in ("embedded", "sip2", "koha"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_CIRCULATION: expected embedded, sip2 or koha, got {CIRCULATION_BACKEND!r}"
+    )
+# Seconds to wait for the library's system before telling the reader it is not answering.
+ILS_TIMEOUT_SECONDS = envint("SEATBACK_ILS_TIMEOUT", "8", minimum=1)
+SIP2_HOST = env("SEATBACK_SIP2_HOST", "").strip()
+SIP2_PORT = envint("SEATBACK_SIP2_PORT", "6001", minimum=1)
+SIP2_USER = env("SEATBACK_SIP2_USER", "")
+SIP2_PASSWORD = env("SEATBACK_SIP2_PASSWORD", "")
+SIP2_LOCATION = env("SEATBACK_SIP2_LOCATION", "")
+SIP2_INSTITUTION = env("SEATBACK_SIP2_INSTITUTION", "")
+SIP2_TERMINAL_PASSWORD = env("SEATBACK_SIP2_TERMINAL_PASSWORD", "")
+SIP2_CHECKSUMS = envbool("SEATBACK_SIP2_CHECKSUMS", "true")
+SIP2_ENCODING = env("SEATBACK_SIP2_ENCODING", "utf-8").strip()
+try:
+    codecs.lookup(SIP2_ENCODING)
+except LookupError:
+    raise ImproperlyConfigured(
+        f"SEATBACK_SIP2_ENCODING: unknown encoding {SIP2_ENCODING!r} (e.g. utf-8, gbk, cp850)"
+    ) from None
+if CIRCULATION_BACKEND == "sip2" and not SIP2_HOST:
+    raise ImproperlyConfigured("SEATBACK_SIP2_HOST: needed when SEATBACK_CIRCULATION=sip2")
+KOHA_URL = env("SEATBACK_KOHA_URL", "").strip().rstrip("/")
+KOHA_USER = env("SEATBACK_KOHA_USER", "")
+KOHA_PASSWORD = env("SEATBACK_KOHA_PASSWORD", "")
+if CIRCULATION_BACKEND == "koha" and urlsplit(KOHA_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(
+        "SEATBACK_KOHA_URL: needed when SEATBACK_CIRCULATION=koha, e.g. "
+        "https://koha.example.edu/api/v1"
+    )
+# Readers may sign in with their library card and the ILS's password (SIP2 23/24); a
+# reader is created on first sign-in. Needs SEATBACK_CIRCULATION=sip2.
+ILS_SIGN_IN = envbool("SEATBACK_ILS_SIGN_IN", "false")
+if ILS_SIGN_IN and CIRCULATION_BACKEND != "sip2":
+    raise ImproperlyConfigured("SEATBACK_ILS_SIGN_IN: needs SEATBACK_CIRCULATION=sip2")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["seatback.circulation.backends.IlsBackend"] if ILS_SIGN_IN else []
+)
+# The embedded circulation's rules: days a renewal adds, renewals allowed per loan.
+RENEWAL_DAYS = envint("SEATBACK_RENEWAL_DAYS", "30", minimum=1)
+MAX_RENEWALS = envint("SEATBACK_MAX_RENEWALS", "2", minimum=0)
+# Catalogue search: "embedded" (records loaded by `seatback import marc`) or "sru".
+CATALOGUE_BACKEND = env("SEATBACK_CATALOGUE", "embedded").strip().lower()
+if CATALOGUE_BACKEND not in ("embedded", "sru"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_CATALOGUE: expected embedded or sru, got {CATALOGUE_BACKEND!r}"
+    )
+SRU_URL = env("SEATBACK_SRU_URL", "").strip()
+SRU_VERSION = env("SEATBACK_SRU_VERSION", "1.2").strip()
+if SRU_VERSION not in ("1.1", "1.2", "2.0"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_SRU_VERSION: expected 1.1, 1.2 or 2.0, got {SRU_VERSION!r}"
+    )
+if CATALOGUE_BACKEND == "sru" and urlsplit(SRU_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(
+        "SEATBACK_SRU_URL: needed when SEATBACK_CATALOGUE=sru, e.g. http://opac.example.edu:9999/biblios"
+    )
+# Catalogue searches per minute per reader (or address).
+RATE_LIMIT_SEARCH_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_SEARCH", "60", minimum=1)
+
 # Only tests may move the clock (seatback.core.clock.travel).
 CLOCK_ADJUSTABLE = False
 

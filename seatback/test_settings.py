@@ -34,3 +34,4 @@ RATE_LIMIT_READS_PER_MINUTE = 100_000
 RATE_LIMIT_ANONYMOUS_PER_MINUTE = 100_000
 STATIC_ROOT = Path(tempfile.gettempdir()) / "seatback-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
+RATE_LIMIT_SEARCH_PER_MINUTE = 100_000

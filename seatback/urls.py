@@ -10,9 +10,11 @@ urlpatterns = [
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
     path("backoffice/headcount/", include("seatback.backoffice.gate_urls")),
+    path("backoffice/acquisitions/", include("seatback.backoffice.acquisition_urls")),
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.screens.urls")),
     path("reserve/", include("seatback.pages.booking_urls")),
+    path("library/", include("seatback.pages.library_urls")),
     path("", include("seatback.pages.urls")),
 ]
 

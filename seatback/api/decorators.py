@@ -64,6 +64,7 @@ def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable
                 per_minute = {
                     "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
                     "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
+                    "search": settings.RATE_LIMIT_SEARCH_PER_MINUTE,
                 }[limit]
                 who = f"r{reader.pk}" if reader else f"a{client_address(request)}"
                 ratelimit.hit(limit, who, per_minute)

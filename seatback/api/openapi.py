@@ -797,3 +797,210 @@ SCHEMA["paths"].update(
         },
     }
 )
+
+# The library's services (docs/library-systems.md).
+LIBRARY_DOWN = ("library_unavailable",)
+_STRING = {"type": "string"}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+SCHEMA["components"]["schemas"].update(
+    {
+        "Loan": {
+            "type": "object",
+            "required": ["item", "title", "due", "due_text", "overdue", "call_number"],
+            "properties": {
+                "item": _STRING,
+                "title": _STRING,
+                "due": NULLABLE_TIME,
+                "due_text": {"type": "string", "description": "the library system's own words"},
+                "overdue": {"type": "boolean"},
+                "call_number": _STRING,
+            },
+        },
+        "RenewResult": {
+            "type": "object",
+            "required": ["item", "title", "renewed", "due", "reason", "message"],
+            "properties": {
+                "item": _STRING,
+                "title": _STRING,
+                "renewed": {
+                    "type": "boolean",
+                    "description": "true only when the library's system said so",
+                },
+                "due": NULLABLE_TIME,
+                "reason": {"type": "string", "description": "why not, in the system's words"},
+                "message": {"type": "string", "description": "the outcome in the reader's words"},
+            },
+        },
+        "Hit": {
+            "type": "object",
+            "properties": {
+                "title": _STRING,
+                "author": _STRING,
+                "year": _STRING,
+                "publisher": _STRING,
+                "isbn": _STRING,
+                "call_number": _STRING,
+                "location": {"type": "string", "description": "where the book stands"},
+                "copies": _NULLABLE_INT,
+                "available": {
+                    "type": ["integer", "null"],
+                    "description": "on the shelf now; null when the catalogue does not know",
+                },
+            },
+        },
+        "PurchaseRequest": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "isbn": {"type": "string", "description": "ISBN-13 digits"},
+                "title": _STRING,
+                "status": {
+                    "type": "string",
+                    "enum": ["new", "accepted", "ordered", "arrived", "declined"],
+                },
+                "reason": _STRING,
+                "created_at": TIME,
+            },
+        },
+    }
+)
+SCHEMA["paths"]["/library/loans"] = {
+    "get": {
+        "summary": "My loans, overdue first",
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {"loans": {"type": "array", "items": _ref("Loan")}},
+                },
+                "Loans",
+            ),
+            **_refusals(*LIBRARY_DOWN, *COMMON),
+        },
+    }
+}
+SCHEMA["paths"]["/library/loans/{item}/renew"] = {
+    "parameters": [{"name": "item", "in": "path", "required": True, "schema": _STRING}],
+    "post": {
+        "summary": "Renew one loan; the answer says renewed until when, or why not",
+        "responses": {
+            "200": _json(_ref("RenewResult"), "The outcome (renewed or not)"),
+            **_refusals("invalid_request", "forbidden", *LIBRARY_DOWN, *COMMON),
+        },
+    },
+}
+SCHEMA["paths"]["/library/loans/renew-all"] = {
+    "post": {
+        "summary": "Renew all loans (the server's renew-all where offered, else one by one)",
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "whole": {"type": "boolean"},
+                        "renewed": {"type": "integer"},
+                        "results": {"type": "array", "items": _ref("RenewResult")},
+                    },
+                },
+                "Each item's outcome",
+            ),
+            **_refusals("forbidden", *LIBRARY_DOWN, *COMMON),
+        },
+    }
+}
+SCHEMA["paths"]["/library/search"] = {
+    "get": {
+        "summary": "Search the catalogue (no sign-in needed); 三体 finds 三体Ⅱ：黑暗森林",
+        "parameters": [
+            {"name": "q", "in": "query", "required": True, "schema": _STRING},
+            {"name": "start", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+        ],
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "start": {"type": "integer"},
+                        "hits": {"type": "array", "items": _ref("Hit")},
+                    },
+                },
+                "One page of records",
+            ),
+            **_refusals("invalid_request", "rate_limited", *LIBRARY_DOWN),
+        },
+    }
+}
+SCHEMA["paths"]["/library/isbn/{number}"] = {
+    "parameters": [{"name": "number", "in": "path", "required": True, "schema": _STRING}],
+    "get": {
+        "summary": "Look up an ISBN (10 or 13): the library's copies, and any open request",
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "isbn": _STRING,
+                        "owned": {"type": "array", "items": _ref("Hit")},
+                        "request": {"oneOf": [_ref("PurchaseRequest"), {"type": "null"}]},
+                    },
+                },
+                "What the library has",
+            ),
+            **_refusals("invalid_isbn", *LIBRARY_DOWN, *COMMON),
+        },
+    },
+}
+SCHEMA["paths"]["/library/purchase-requests"] = {
+    "get": {
+        "summary": "My purchase requests (asked first or joined)",
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {"requests": {"type": "array", "items": _ref("PurchaseRequest")}},
+                },
+                "Requests",
+            ),
+            **_refusals(*COMMON),
+        },
+    },
+    "post": {
+        "summary": "Ask the library to buy a book; the same book asked again joins the first",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["isbn"],
+                        "properties": {"isbn": _STRING, "note": _STRING, "title": _STRING},
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "joined": {"type": "boolean"},
+                        "request": _ref("PurchaseRequest"),
+                    },
+                },
+                "A new request",
+            ),
+            "200": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "joined": {"type": "boolean"},
+                        "request": _ref("PurchaseRequest"),
+                    },
+                },
+                "Joined an earlier request for the same book",
+            ),
+            **_refusals("invalid_isbn", "invalid_request", "forbidden", "busy", *COMMON),
+        },
+    },
+}

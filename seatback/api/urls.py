@@ -1,6 +1,7 @@
 from django.urls import path
 
 from seatback.api import content_views, gate_views, plan_views, space_views, views
+from seatback.api import library_views as library
 from seatback.api import reservation_views as reservations
 
 app_name = "api"
@@ -39,4 +40,10 @@ urlpatterns = [
         space_views.booking,
         name="space-booking",
     ),
+    path("library/loans", library.loans, name="library-loans"),
+    path("library/loans/renew-all", library.renew_all, name="library-renew-all"),
+    path("library/loans/<str:item>/renew", library.renew, name="library-renew"),
+    path("library/search", library.search, name="library-search"),
+    path("library/isbn/<str:number>", library.isbn, name="library-isbn"),
+    path("library/purchase-requests", library.purchase_requests, name="library-purchases"),
 ]

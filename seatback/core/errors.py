@@ -41,6 +41,12 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     "rate_limited": (429, _("Too many requests. Please wait a moment.")),
     "busy": (503, _("The system is busy. Please try again.")),
     "forbidden": (403, _("You are not allowed to do that.")),
+    "library_unavailable": (
+        503,
+        _("The library's system is not answering right now; nothing was changed."),
+    ),
+    "invalid_isbn": (400, _("That is not a valid ISBN: please check the number.")),
+    "invalid_transition": (409, _("That request cannot be moved to that state.")),
 }
 
 

@@ -101,7 +101,7 @@ class Summary:
     dry_run: bool = False
 
 
-class _Meter:
+class Meter:
     """Writes 'what: done/total' every PROGRESS_EVERY items, for long runs only."""
 
     def __init__(self, progress: Progress | None, what: str, total: int) -> None:
@@ -313,7 +313,7 @@ def hash_passwords(
     progress: Progress | None = None,
 ) -> list[str]:
     """Hash many passwords on every core; hashlib's PBKDF2 releases the GIL while it works."""
-    meter = _Meter(progress, _("hashing passwords"), len(passwords))
+    meter = Meter(progress, _("hashing passwords"), len(passwords))
 
     def one(password: str) -> str:
         return make_password(password, hasher=hasher)
@@ -355,7 +355,7 @@ def import_readers(
     rows, problems = read_rows(path, READER_COLUMNS, encoding)
     cleaned: list[_ReaderRow] = []
     first_line: dict[str, int] = {}
-    meter = _Meter(progress, _("checking rows"), len(rows))
+    meter = Meter(progress, _("checking rows"), len(rows))
     for line, cells in rows:
         errors: list[str] = []
         row = _clean_reader(line, cells, errors)
@@ -430,7 +430,7 @@ def import_readers(
             reader.password = encoded
         summary.passwords_set = len(to_hash)
 
-    meter = _Meter(progress, _("writing readers"), len(new) + len(changed))
+    meter = Meter(progress, _("writing readers"), len(new) + len(changed))
     try:
         with transaction.atomic():
             for batch in _chunks(new):
@@ -546,7 +546,7 @@ def import_seats(
     cleaned: list[_SeatRow] = []
     first_line: dict[tuple[str, str], int] = {}
     floors: dict[str, tuple[str, int]] = {}
-    meter = _Meter(progress, _("checking rows"), len(rows))
+    meter = Meter(progress, _("checking rows"), len(rows))
     for line, cells in rows:
         errors: list[str] = []
         row = _clean_seat(line, cells, errors)
@@ -572,7 +572,7 @@ def import_seats(
         raise BadFile(name, problems)
 
     summary = Summary()
-    meter = _Meter(progress, _("writing seats"), len(cleaned))
+    meter = Meter(progress, _("writing seats"), len(cleaned))
     try:
         with transaction.atomic():
             room_names = sorted({row.room for row in cleaned})
@@ -645,9 +645,11 @@ def import_seats(
     return summary
 
 
-# Other apps add subjects to `seatback import` (e.g. plans: `seatback import plan ROOM FILE`)
+# Other apps add subjects to `seatback import` (plans: `seatback import plan ROOM FILE`;
+# the catalogue: `seatback import marc FILE`)
 # from their AppConfig.ready(): a function adding the subcommand's arguments, and one
-# running it (given the parsed options, returning the line to print; CommandError to fail).
+# running it (given the parsed options and `progress`, returning the line to print;
+# CommandError or BadFile to fail).
 SUBJECTS: dict[str, tuple[str, Callable[[Any], None], Callable[..., str]]] = {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,14 @@ from django.utils.translation import gettext as _
 from seatback.library.policy import Policy
 from seatback.notifications.models import Notice
 from seatback.readers.models import Reader, Violation
+
+# Kinds of notice worded by the apps above (catalogue's purchase requests, …), registered
+# from their AppConfig.ready(): kind -> the notice's sentence in the active language.
+_wordings: dict[str, Callable[[Notice], str]] = {}
+
+
+def register_wording(kind: str, sentence: Callable[[Notice], str]) -> None:
+    _wordings[kind] = sentence
 
 
 def queue(reader: Reader, kind: str, *, key: str, now: datetime, **params: Any) -> bool:
@@ -87,4 +96,6 @@ def sentence(notice: Notice) -> str:
         }
     if notice.kind == Notice.Kind.BANNED:
         return _("Your account is suspended until %(until)s.") % {"until": _time(p.get("until"))}
+    if notice.kind in _wordings:
+        return _wordings[notice.kind](notice)
     return str(notice.get_kind_display())  # type: ignore[attr-defined]

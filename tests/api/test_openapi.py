@@ -62,6 +62,14 @@ CAN_REFUSE = {
     ("/rooms/{room_id}/map", "get"): {"not_found", "rate_limited"},
     ("/rooms/{room_id}/map/states", "get"): {"not_found", "rate_limited"},
     ("/rooms/{room_id}/route", "get"): {"invalid_request", "not_found", "rate_limited"},
+    ("/library/loans", "get"): SIGNED_IN | {"library_unavailable"},
+    ("/library/loans/{item}/renew", "post"): SIGNED_IN
+    | {"library_unavailable", "invalid_request", "forbidden"},
+    ("/library/loans/renew-all", "post"): SIGNED_IN | {"library_unavailable", "forbidden"},
+    ("/library/search", "get"): {"rate_limited", "library_unavailable", "invalid_request"},
+    ("/library/isbn/{number}", "get"): SIGNED_IN | {"invalid_isbn", "library_unavailable"},
+    ("/library/purchase-requests", "post"): SIGNED_IN
+    | {"invalid_isbn", "invalid_request", "forbidden", "busy"},
 }
 
 
@@ -101,6 +109,8 @@ def test_each_route_answers_exactly_the_documented_methods(
         "space_id": "1",
         "booking_id": "1",
         "action": "confirm",
+        "item": "B1",
+        "number": "9787536692930",
     }
     for path, operations in schema["paths"].items():
         url = "/api/v1" + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)

@@ -80,3 +80,18 @@ def test_demo_and_serve_listen_on_this_computer_unless_told() -> None:
         assert command.create_parser("seatback", "x").parse_args(["--host", everyone]).host == (
             everyone
         )
+
+
+def test_the_demo_has_books_and_a_reader_with_loans(capsys) -> None:
+    from seatback.catalogue.search import embedded_search
+    from seatback.circulation.models import Loan
+
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+    assert "/library/loans (card 20260003" in capsys.readouterr().out
+    assert [hit.title for hit in embedded_search("三体").hits] == [
+        "三体",
+        "三体Ⅱ：黑暗森林",
+        "三体Ⅲ：死神永生",
+    ]
+    assert Loan.objects.filter(reader__card_number="20260003").count() == 3

@@ -28,6 +28,8 @@ BELOW_THE_DOORS = [
     "gates",
     "spaces",
     "plans",
+    "circulation",
+    "catalogue",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 

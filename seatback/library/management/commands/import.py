@@ -78,7 +78,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, subject: str, **options: Any) -> None:
         self.verbosity = int(options.get("verbosity", 1))
         if subject in imports.SUBJECTS:
-            line = imports.SUBJECTS[subject][2](**options)
+            try:
+                line = imports.SUBJECTS[subject][2](progress=self.progress, **options)
+            except imports.BadFile as exc:
+                raise CommandError(exc.message()) from None
             if self.verbosity >= 1:
                 self.stdout.write(line)
             return

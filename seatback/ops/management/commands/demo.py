@@ -17,6 +17,7 @@ from seatback.library.models import Library, Room, Seat
 from seatback.library.policy import Policy
 from seatback.ops.demo import ASK_AT as DISPUTE_ASK_AT
 from seatback.ops.demo import room_drawing, stage_dispute
+from seatback.ops.library_demo import BORROWER, stage_library
 from seatback.ops.management.commands.serve import (
     LOOPBACK,
     add_server_arguments,
@@ -179,6 +180,7 @@ class Command(BaseCommand):
         built = build_demo()
         now = clock.now()
         dispute = stage_dispute(now)
+        books = stage_library(now)
         seat = (
             Seat.objects.select_related("room")
             .filter(room__name=DAY_AND_NIGHT_ROOM)
@@ -204,6 +206,10 @@ class Command(BaseCommand):
                 f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
             )
         lines.extend(presence_lines(url))
+        lines.append(
+            f"  Library         {url}/library/loans (card {BORROWER}: renew one or all), "
+            f"{url}/library/search?q=三体 ({books} books), {url}/library/isbn"
+        )
         self.stdout.write("\n".join(lines))
         if no_serve:
             return
