@@ -82,6 +82,7 @@ def test_demo_and_serve_listen_on_this_computer_unless_told() -> None:
         )
 
 
+@pytest.mark.django_db
 def test_the_demo_has_books_and_a_reader_with_loans(capsys) -> None:
     from seatback.catalogue.search import embedded_search
     from seatback.circulation.models import Loan
