@@ -4,6 +4,12 @@ from django.urls import include, path
 
 from seatback.ops import views as ops_views
 
+# Under /api/ every error is the JSON error shape; a Redis outage is a 503 (ops/errors.py).
+handler400 = "seatback.ops.errors.bad_request"
+handler403 = "seatback.ops.errors.forbidden"
+handler404 = "seatback.ops.errors.not_found"
+handler500 = "seatback.ops.errors.server_error"
+
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("api/v1/", include("seatback.api.urls")),

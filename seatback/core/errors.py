@@ -41,6 +41,12 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     "rate_limited": (429, _("Too many requests. Please wait a moment.")),
     "busy": (503, _("The system is busy. Please try again.")),
     "forbidden": (403, _("You are not allowed to do that.")),
+    "too_large": (413, _("The request is too large.")),
+    "server_error": (500, _("Something went wrong on our side. It has been logged.")),
+    "unavailable": (
+        503,
+        _("Seatback cannot reach a service it needs just now. Please try again shortly."),
+    ),
 }
 
 
