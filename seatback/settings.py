@@ -286,7 +286,12 @@ SEAT_LOCKING = True
 # Only tests may move the clock (seatback.core.clock.travel).
 CLOCK_ADJUSTABLE = False
 
-LOGGING = {
+# Log lines as text (default) or one JSON object per line (for a log collector).
+LOG_FORMAT = env("SEATBACK_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"SEATBACK_LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
+
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -295,3 +300,6 @@ LOGGING = {
     # each cost the server more than the answer itself. Errors (5xx) are still logged.
     "loggers": {"django.request": {"level": env("SEATBACK_REQUEST_LOG_LEVEL", "ERROR")}},
 }
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "seatback.core.jsonlog.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

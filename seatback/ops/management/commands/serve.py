@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import OperationalError, connection
 
+from seatback.ops.accesslog import TEXT_FORMAT, AccessLogger
+
 
 def check_database() -> None:
     """Exit with one line naming DATABASE_URL when the database cannot be reached."""
@@ -39,8 +41,10 @@ def run_gunicorn(host: str, port: int) -> None:
             self.cfg.set("threads", settings.SERVE_THREADS)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
-            # The path without its query string: a room display polls with its key there.
-            self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+            # The path without its query string (a room display polls with its key there),
+            # escaped, seat codes replaced by a digest (ops/accesslog.py).
+            self.cfg.set("access_log_format", TEXT_FORMAT)
+            self.cfg.set("logger_class", AccessLogger)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "seatback")
