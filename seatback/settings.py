@@ -132,6 +132,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first: it must answer (and say what is down) even when Redis is not there.
+    "seatback.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,6 +224,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("SEATBACK_CACHE_PREFIX", "seatback"),
+            # A Redis that is gone or stuck is an answer within a second or two (a 503
+            # with Retry-After), never a request hanging; the pool reconnects by itself.
+            "OPTIONS": {
+                "socket_connect_timeout": envint("SEATBACK_REDIS_TIMEOUT", "2", minimum=1),
+                "socket_timeout": envint("SEATBACK_REDIS_TIMEOUT", "2", minimum=1),
+            },
         }
     }
 else:

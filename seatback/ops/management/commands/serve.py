@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import OperationalError, connection
 
+from seatback.core.cachehealth import cache_problem
 from seatback.ops.accesslog import TEXT_FORMAT, AccessLogger
 
 
@@ -24,6 +25,14 @@ def check_database() -> None:
         where = "DATABASE_URL" if settings.DATABASE_URL else "SEATBACK_DATA_DIR"
         reason = " ".join(str(exc).split())
         sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
+        sys.exit(2)
+
+
+def check_cache() -> None:
+    """Exit with one line naming REDIS_URL when Redis is configured but does not answer."""
+    problem = cache_problem()
+    if problem is not None:
+        sys.stderr.write(f"seatback: REDIS_URL: cannot connect to Redis: {problem}\n")
         sys.exit(2)
 
 
@@ -81,6 +90,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         check_database()
+        check_cache()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")
