@@ -273,6 +273,9 @@ RATE_LIMIT_LOGIN_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN", "10", minimum=
 RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN_ADDRESS", "120", minimum=1)
 RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", minimum=1)
 RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)
+# Unknown seat codes one reader (or, signed out, one address) may look up per minute;
+# past it every code lookup of theirs is refused until the minute is over.
+RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_UNKNOWN_CODES", "20", minimum=1)
 # Requests per minute per client address from anyone not signed in (pages, /healthz, …).
 RATE_LIMIT_ANONYMOUS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_ANONYMOUS", "600", minimum=1)
 

@@ -51,6 +51,14 @@ def client_address(request: HttpRequest) -> str | None:
         return peer
 
 
+def requester(request: HttpRequest) -> str:
+    """Who a per-person rate limit counts: the signed-in reader, or else the address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"r{user.pk}"
+    return f"a{client_address(request)}"
+
+
 def refusal_parts(refusal: Refusal, *, as_json: bool) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body of a refusal, for Django views and for plain WSGI alike:
     `{"error": {"code", "message", ...}}` for programs, the sentence alone for people."""
