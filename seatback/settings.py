@@ -269,7 +269,12 @@ SERVE_WORKERS = envint("SEATBACK_WORKERS", "4" if REDIS_URL else "1", minimum=1)
 SERVE_THREADS = envint("SEATBACK_THREADS", "16", minimum=1)
 
 # Requests allowed per minute per client address (sign-in) and per reader (seat intents).
+# Wrong passwords per minute per card number, from addresses that already got it wrong.
 RATE_LIMIT_LOGIN_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN", "10", minimum=1)
+# Wrong passwords per card number and address before each try waits (2 s, 4 s, 8 s, …)
+# up to SEATBACK_LOGIN_MAX_DELAY seconds.
+LOGIN_FREE_TRIES = envint("SEATBACK_LOGIN_FREE_TRIES", "5", minimum=1)
+LOGIN_MAX_DELAY_SECONDS = envint("SEATBACK_LOGIN_MAX_DELAY", "900", minimum=1)
 RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN_ADDRESS", "120", minimum=1)
 RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", minimum=1)
 RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)

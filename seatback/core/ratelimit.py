@@ -51,3 +51,38 @@ def seat_code_looked_up(who: str, *, found: bool) -> None:
         hit(GUESSES, who, settings.RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE)
     elif _count(GUESSES, who) >= settings.RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE:
         raise Refusal("rate_limited", retry_after=max(1, 60 - int(time.time()) % 60))
+
+
+# Increasing delays (sign-in): the first `free` failures cost nothing, then each one makes
+# the next try wait twice as long, up to `cap` seconds; forgotten a day after the last
+# failure, or at once on success.
+BACKOFF_MEMORY = 24 * 3600
+
+
+def _backoff_key(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"bo:{scope}:{digest}"
+
+
+def backoff_failures(scope: str, key: str) -> int:
+    state = cache.get(_backoff_key(scope, key))
+    return int(state[0]) if state else 0
+
+
+def backoff_check(scope: str, key: str) -> None:
+    """Refuse with rate_limited (and how long to wait) while `key` must still wait."""
+    state = cache.get(_backoff_key(scope, key))
+    if state:
+        wait = int(state[1] - time.time() + 0.999)
+        if wait > 0:
+            raise Refusal("rate_limited", retry_after=wait)
+
+
+def backoff_failed(scope: str, key: str, *, free: int, cap: int) -> None:
+    failures = backoff_failures(scope, key) + 1
+    delay = 0 if failures <= free else min(cap, 2 ** (failures - free))
+    cache.set(_backoff_key(scope, key), (failures, time.time() + delay), timeout=BACKOFF_MEMORY)
+
+
+def backoff_clear(scope: str, key: str) -> None:
+    cache.delete(_backoff_key(scope, key))
