@@ -98,6 +98,16 @@ if _base.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers that once reached us over https never try plain http again (a year).
+    SECURE_HSTS_SECONDS = envint("SEATBACK_HSTS_SECONDS", "31536000")
+# Scripts only from our own files (no inline script anywhere); styles may be inline
+# attributes (seat positions on maps); nothing may frame the pages.
+CONTENT_SECURITY_POLICY = env(
+    "SEATBACK_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+).strip()
 
 TIME_ZONE = env("SEATBACK_TIME_ZONE", "Asia/Shanghai")
 try:
@@ -135,6 +145,7 @@ MIDDLEWARE = [
     # /healthz first: it must answer (and say what is down) even when Redis is not there.
     "seatback.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seatback.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "seatback.core.middleware.ReaderLanguageMiddleware",
