@@ -103,7 +103,7 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
             "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
         )
     try:
-        data = json.loads(body, parse_constant=_no_constant)
+        data = json.loads(body, parse_constant=_no_constant, parse_float=_number)
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, NaN, or nested too deep
         raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
@@ -111,6 +111,12 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     # Surrogates, control characters, huge numbers: refused here, before any query.
     check_json(data)
     return data
+
+
+def _number(text: str) -> int | float:
+    """JSON Schema's integer includes 1215.0: a whole number is one, however written."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
 
 
 def _no_constant(name: str) -> Any:
