@@ -52,7 +52,7 @@ SCALARS = st.one_of(
 JSON = st.recursive(
     SCALARS,
     lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.one_of(TEXT, st.sampled_from(KEYS := [
+    | st.dictionaries(st.one_of(TEXT, st.sampled_from([
         "card_number", "password", "seat_id", "start", "end", "minutes", "evidence",
         "latitude", "longitude", "accuracy", "room_code", "code"])), children, max_size=5),
     max_leaves=12,
