@@ -142,6 +142,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every answer, by route and status, for /metrics.
+    "seatback.ops.metrics.RequestMetricsMiddleware",
     # /healthz first: it must answer (and say what is down) even when Redis is not there.
     "seatback.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -312,6 +314,19 @@ BOOKING_TAKEN_SECONDS = envint("SEATBACK_BOOKING_TAKEN_MS", "1500", minimum=0) /
 SEAT_LOCKING = True
 # Only tests may move the clock (seatback.core.clock.travel).
 CLOCK_ADJUSTABLE = False
+
+# GET /metrics (Prometheus): readable from these addresses, or with this bearer token.
+METRICS_TOKEN = env("SEATBACK_METRICS_TOKEN", "").strip()
+METRICS_ALLOW = envlist("SEATBACK_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+for _network in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SEATBACK_METRICS_ALLOW: {_network!r} is not an address or network"
+        ) from None
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("SEATBACK_METRICS_TOKEN: use at least 16 characters")
 
 # Log lines as text (default) or one JSON object per line (for a log collector).
 LOG_FORMAT = env("SEATBACK_LOG_FORMAT", "text").strip().lower()

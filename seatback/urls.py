@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from seatback.ops import health
+from seatback.ops.metrics import metrics_view
 
 # Under /api/ every error is the JSON error shape; a Redis outage is a 503 (ops/errors.py).
 handler400 = "seatback.ops.errors.bad_request"
@@ -13,6 +14,7 @@ handler500 = "seatback.ops.errors.server_error"
 urlpatterns = [
     # Answered by ops.health.HealthCheckMiddleware before the rest; named here for reverse().
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("seatback.api.urls")),
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
