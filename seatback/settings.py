@@ -315,6 +315,9 @@ SEAT_LOCKING = True
 # Only tests may move the clock (seatback.core.clock.travel).
 CLOCK_ADJUSTABLE = False
 
+# Set by the `seatback` command for a server of several processes (seatback/cli.py): the
+# folder where each process writes its Prometheus metrics, added up at /metrics.
+METRICS_FOLDER = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 # GET /metrics (Prometheus): readable from these addresses, or with this bearer token.
 METRICS_TOKEN = env("SEATBACK_METRICS_TOKEN", "").strip()
 METRICS_ALLOW = envlist("SEATBACK_METRICS_ALLOW", "127.0.0.1/32,::1/128")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -51,7 +50,7 @@ class OutboxCollector(Collector):
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not allowed(request):
         raise Http404
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.METRICS_FOLDER:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
