@@ -209,6 +209,15 @@ def _database(url: str | None) -> dict[str, Any]:
     )
 
 
+# How hard SQLite pushes each commit to the disk (docs/operations.md): NORMAL (default)
+# keeps every commit through a crash of Seatback; FULL also through a power cut.
+SQLITE_SYNCHRONOUS = env("SEATBACK_SQLITE_SYNCHRONOUS", "normal").strip().upper()
+if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_SQLITE_SYNCHRONOUS: expected normal, full or extra, got {SQLITE_SYNCHRONOUS!r}"
+    )
+
+
 def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -218,7 +227,7 @@ def _sqlite(path: str) -> dict[str, Any]:
             # interleave with another writer; WAL lets readers go on meanwhile.
             "transaction_mode": "IMMEDIATE",
             "timeout": envint("SEATBACK_SQLITE_BUSY_TIMEOUT", "10", minimum=1),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
         },
     }
 
