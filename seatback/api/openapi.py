@@ -423,9 +423,11 @@ REQUEST_TIME = {
     "type": "string",
     "format": "date-time",
     "description": f"ISO 8601 with an offset from -14:00 to +14:00, in the years "
-    f"{EARLIEST_YEAR}-{LATEST_YEAR - 1}",
+    f"{EARLIEST_YEAR}-{LATEST_YEAR - 1}, on a whole minute; a booking's start and end must "
+    "also fall on the room's slot marks (every `reservation_slot_minutes`, 30 by default, "
+    "counted from midnight in the library's time zone), else 400 invalid_request",
     "pattern": "^(19[7-9][0-9]|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
-    "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?"
+    "T([01][0-9]|2[0-3]):[0-5][0-9](:00)?"
     "(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$",
 }
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_JSON_INTEGER}

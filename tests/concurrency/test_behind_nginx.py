@@ -107,6 +107,12 @@ def test_scans_go_on_through_nginx_when_one_instance_dies(tmp_path: Path) -> Non
         css = home.text.split('href="/static/')[1].split('"')[0]
         static = requests.get(f"{nginx.url}/static/{css}", verify=False)  # noqa: S501
         assert static.status_code == 200 and "immutable" in static.headers["Cache-Control"]
+        huge = requests.post(
+            f"{nginx.url}/api/v1/session",
+            data=b"x" * 21_000_000,
+            verify=False,  # noqa: S501
+        )
+        assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
         burst.warm_up()
         burst.start()
         time.sleep(1.5)  # both instances answer
@@ -114,6 +120,8 @@ def test_scans_go_on_through_nginx_when_one_instance_dies(tmp_path: Path) -> Non
         killed = time.monotonic()
         time.sleep(2.5)  # only the second answers now
         burst.stop()
+        second.kill()
+        both_gone = requests.get(f"{nginx.url}/api/v1/me", verify=False)  # noqa: S501
     finally:
         burst.stop()
         nginx.stop()
@@ -124,3 +132,6 @@ def test_scans_go_on_through_nginx_when_one_instance_dies(tmp_path: Path) -> Non
     assert after[200] + after[409] + after[403] >= 5, after  # scans still answered
     assert not [status for status in after if status in (502, 504) or isinstance(status, str)]
     assert_nothing_lost(burst.acknowledged)
+    # with no instance left, nginx answers in Seatback's error shape
+    assert both_gone.status_code == 503 and both_gone.headers["Retry-After"] == "5"
+    assert both_gone.json()["error"]["code"] == "unavailable"
