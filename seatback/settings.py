@@ -101,6 +101,16 @@ if _base.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers that once reached us over https never try plain http again (a year).
+    SECURE_HSTS_SECONDS = envint("SEATBACK_HSTS_SECONDS", "31536000")
+# Scripts only from our own files (no inline script anywhere); styles may be inline
+# attributes (seat positions on maps); nothing may frame the pages.
+CONTENT_SECURITY_POLICY = env(
+    "SEATBACK_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+).strip()
 
 TIME_ZONE = env("SEATBACK_TIME_ZONE", "Asia/Shanghai")
 try:
@@ -142,10 +152,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every answer, by route and status, for /metrics.
+    "seatback.ops.metrics.RequestMetricsMiddleware",
+    # /healthz first: it must answer (and say what is down) even when Redis is not there.
+    "seatback.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seatback.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "seatback.core.middleware.ReaderLanguageMiddleware",
+    "seatback.core.middleware.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,6 +219,15 @@ def _database(url: str | None) -> dict[str, Any]:
     )
 
 
+# How hard SQLite pushes each commit to the disk (docs/operations.md): NORMAL (default)
+# keeps every commit through a crash of Seatback; FULL also through a power cut.
+SQLITE_SYNCHRONOUS = env("SEATBACK_SQLITE_SYNCHRONOUS", "normal").strip().upper()
+if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
+    raise ImproperlyConfigured(
+        f"SEATBACK_SQLITE_SYNCHRONOUS: expected normal, full or extra, got {SQLITE_SYNCHRONOUS!r}"
+    )
+
+
 def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -212,7 +237,7 @@ def _sqlite(path: str) -> dict[str, Any]:
             # interleave with another writer; WAL lets readers go on meanwhile.
             "transaction_mode": "IMMEDIATE",
             "timeout": envint("SEATBACK_SQLITE_BUSY_TIMEOUT", "10", minimum=1),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
         },
     }
 
@@ -231,6 +256,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("SEATBACK_CACHE_PREFIX", "seatback"),
+            # A Redis that is gone or stuck is an answer within a second or two (a 503
+            # with Retry-After), never a request hanging; the pool reconnects by itself.
+            "OPTIONS": {
+                "socket_connect_timeout": envint("SEATBACK_REDIS_TIMEOUT", "2", minimum=1),
+                "socket_timeout": envint("SEATBACK_REDIS_TIMEOUT", "2", minimum=1),
+            },
         }
     }
 else:
@@ -270,10 +301,18 @@ SERVE_WORKERS = envint("SEATBACK_WORKERS", "4" if REDIS_URL else "1", minimum=1)
 SERVE_THREADS = envint("SEATBACK_THREADS", "16", minimum=1)
 
 # Requests allowed per minute per client address (sign-in) and per reader (seat intents).
+# Wrong passwords per minute per card number, from addresses that already got it wrong.
 RATE_LIMIT_LOGIN_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN", "10", minimum=1)
+# Wrong passwords per card number and address before each try waits (2 s, 4 s, 8 s, …)
+# up to SEATBACK_LOGIN_MAX_DELAY seconds.
+LOGIN_FREE_TRIES = envint("SEATBACK_LOGIN_FREE_TRIES", "5", minimum=1)
+LOGIN_MAX_DELAY_SECONDS = envint("SEATBACK_LOGIN_MAX_DELAY", "900", minimum=1)
 RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_LOGIN_ADDRESS", "120", minimum=1)
 RATE_LIMIT_INTENTS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_INTENTS", "30", minimum=1)
 RATE_LIMIT_READS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_READS", "240", minimum=1)
+# Unknown seat codes one reader (or, signed out, one address) may look up per minute;
+# past it every code lookup of theirs is refused until the minute is over.
+RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_UNKNOWN_CODES", "20", minimum=1)
 # Requests per minute per client address from anyone not signed in (pages, /healthz, …).
 RATE_LIMIT_ANONYMOUS_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_ANONYMOUS", "600", minimum=1)
 
@@ -467,7 +506,28 @@ RATE_LIMIT_SEARCH_PER_MINUTE = envint("SEATBACK_RATE_LIMIT_SEARCH", "60", minimu
 # Only tests may move the clock (seatback.core.clock.travel).
 CLOCK_ADJUSTABLE = False
 
-LOGGING = {
+# Set by the `seatback` command for a server of several processes (seatback/cli.py): the
+# folder where each process writes its Prometheus metrics, added up at /metrics.
+METRICS_FOLDER = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+# GET /metrics (Prometheus): readable from these addresses, or with this bearer token.
+METRICS_TOKEN = env("SEATBACK_METRICS_TOKEN", "").strip()
+METRICS_ALLOW = envlist("SEATBACK_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+for _network in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SEATBACK_METRICS_ALLOW: {_network!r} is not an address or network"
+        ) from None
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("SEATBACK_METRICS_TOKEN: use at least 16 characters")
+
+# Log lines as text (default) or one JSON object per line (for a log collector).
+LOG_FORMAT = env("SEATBACK_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"SEATBACK_LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
+
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -476,3 +536,6 @@ LOGGING = {
     # each cost the server more than the answer itself. Errors (5xx) are still logged.
     "loggers": {"django.request": {"level": env("SEATBACK_REQUEST_LOG_LEVEL", "ERROR")}},
 }
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "seatback.core.jsonlog.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -2,10 +2,19 @@
 
 from django.urls import include, path
 
-from seatback.ops import views as ops_views
+from seatback.ops import health
+from seatback.ops.metrics import metrics_view
+
+# Under /api/ every error is the JSON error shape; a Redis outage is a 503 (ops/errors.py).
+handler400 = "seatback.ops.errors.bad_request"
+handler403 = "seatback.ops.errors.forbidden"
+handler404 = "seatback.ops.errors.not_found"
+handler500 = "seatback.ops.errors.server_error"
 
 urlpatterns = [
-    path("healthz", ops_views.healthz, name="healthz"),
+    # Answered by ops.health.HealthCheckMiddleware before the rest; named here for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("seatback.api.urls")),
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address, refusal_response
+from seatback.core.inputs import check_json
 from seatback.readers.models import Reader
 from seatback.readers.services import bearer_reader
 
@@ -89,7 +91,11 @@ def json_body(view: View) -> View:
 
 
 def read_json(request: HttpRequest) -> dict[str, Any]:
-    if not request.body:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise Refusal("too_large") from None
+    if not body:
         return {}
     # JSON only: a cross-site form cannot send it without a CORS preflight, so a page
     # elsewhere cannot sign a phone into someone else's card (login CSRF).
@@ -98,9 +104,21 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
             "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
         )
     try:
-        data = json.loads(request.body)
-    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or nested too deep
+        data = json.loads(body, parse_constant=_no_constant, parse_float=_number)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, NaN, or nested too deep
         raise Refusal("invalid_request", _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Refusal("invalid_request", _("The body must be a JSON object."))
+    # Surrogates, control characters, huge numbers: refused here, before any query.
+    check_json(data)
     return data
+
+
+def _number(text: str) -> int | float:
+    """JSON Schema's integer includes 1215.0: a whole number is one, however written."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

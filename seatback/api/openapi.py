@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from seatback.core.errors import REFUSALS
+from seatback.core.inputs import EARLIEST_YEAR, LATEST_YEAR, MAX_JSON_INTEGER, MAX_JSON_STRING
 from seatback.seats.services import INTENTS
 
 TIME = {"type": "string", "format": "date-time"}
@@ -211,6 +212,8 @@ SCHEMA: dict[str, Any] = {
             },
             "delete": {
                 "summary": "Sign out (and revoke the bearer token used)",
+                # Signing out when not signed in is a harmless 204: credentials optional.
+                "security": [{"bearer": []}, {"cookie": []}, {}],
                 "responses": {
                     "204": {"description": "Signed out"},
                     **_refusals("forbidden", "rate_limited"),
@@ -1004,3 +1007,67 @@ SCHEMA["paths"]["/library/purchase-requests"] = {
         },
     },
 }
+
+
+# What the server really accepts (issue 22), stated once for every request: text holds no
+# control characters and is at most MAX_JSON_STRING long; bodies carry only the named
+# fields; instants are in the years and offsets both databases hold; ids are positive.
+PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+REQUEST_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "description": f"ISO 8601 with an offset from -14:00 to +14:00, in the years "
+    f"{EARLIEST_YEAR}-{LATEST_YEAR - 1}, on a whole minute; a booking's start and end must "
+    "also fall on the room's slot marks (every `reservation_slot_minutes`, 30 by default, "
+    "counted from midnight in the library's time zone), else 400 invalid_request",
+    "pattern": "^(19[7-9][0-9]|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    "T([01][0-9]|2[0-3]):[0-5][0-9](:00)?"
+    "(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$",
+}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_JSON_INTEGER}
+SEAT_CODE = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
+
+
+def _request_schema(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "object":
+        schema.setdefault("additionalProperties", False)
+        for field in schema.get("properties", {}).values():
+            _request_schema(field)
+    elif schema.get("type") == "string" and "pattern" not in schema:
+        schema.update(maxLength=MAX_JSON_STRING, pattern=PLAIN_TEXT)
+    elif schema.get("type") in ("integer", "number"):
+        schema.setdefault("maximum", MAX_JSON_INTEGER)
+        schema.setdefault("minimum", -MAX_JSON_INTEGER)
+
+
+def _harden(schema: dict[str, Any]) -> None:
+    body = {"413": _json(_ref("Error"), "Refused: too_large (a body over 2.5 MB)")}
+    outage = {"503": _json(_ref("Error"), "Refused: busy, unavailable (retry after Retry-After)")}
+    for path, item in schema["paths"].items():
+        for parameter in item.get("parameters", []):
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"] = dict(ID)
+            elif parameter["name"] == "code":
+                parameter["schema"] = dict(SEAT_CODE)
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            responses.setdefault("503", outage["503"])
+            if path != "/openapi.json":
+                responses.setdefault("400", _json(_ref("Error"), "Refused: invalid_request"))
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                _request_schema(media["schema"])
+                responses.setdefault("413", body["413"])
+
+
+booking = SCHEMA["paths"]["/reservations"]["post"]["requestBody"]["content"]["application/json"]
+booking["schema"]["properties"].update(seat_id=dict(ID), start=REQUEST_TIME, end=REQUEST_TIME)
+position = SCHEMA["paths"]["/seats/{code}/{intent}"]["post"]["requestBody"]["content"][
+    "application/json"
+]["schema"]["properties"]["position"]["properties"]
+position["latitude"].update(minimum=-90, maximum=90)
+position["longitude"].update(minimum=-180, maximum=180)
+position["accuracy"].update(maximum=1_000_000)
+_harden(SCHEMA)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from seatback.api.decorators import api, json_body
 from seatback.api.serialize import me_extra, reservation_json
 from seatback.core.errors import Refusal
+from seatback.core.inputs import check_instant
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.reservations import admission, services, taken
@@ -28,7 +29,7 @@ def instant(value: object, name: str) -> datetime:
             "invalid_request",
             _("%(name)s must be an ISO 8601 time with an offset.") % {"name": name},
         )
-    return moment
+    return check_instant(moment, name)
 
 
 @api("GET", "POST", limit="intents")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from seatback.api.decorators import api, json_body
 from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, me_extra, reader_json, room_json, seat_json
-from seatback.core import live
+from seatback.core import live, ratelimit
 from seatback.core.errors import Refusal
 from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
@@ -25,8 +25,9 @@ from seatback.seats.selectors import reader_now, room_counts_shared, room_seat_m
 from seatback.seats.services import Situation
 
 
-def _seat(code: str) -> Seat:
+def _seat(code: str, reader: Reader) -> Seat:
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
+    ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat is not None)  # no guessing
     if seat is None:
         raise Refusal("unknown_seat", **replaced(code))
     return seat
@@ -58,7 +59,7 @@ def session(
 
 @api("GET")
 def seat_detail(request: HttpRequest, code: str, *, reader: Reader, now: datetime) -> JsonResponse:
-    return JsonResponse(seat_json(Situation.read(_seat(code), reader, now)))
+    return JsonResponse(seat_json(Situation.read(_seat(code, reader), reader, now)))
 
 
 @api("GET")
@@ -67,6 +68,7 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
     seat_id = (
         Seat.objects.filter(code=code, active=True).order_by().values_list("id", flat=True).first()
     )
+    ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat_id is not None)
     if seat_id is None:
         raise Refusal("unknown_seat", **replaced(code))
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
@@ -83,7 +85,7 @@ def seat_intent(
     now: datetime,
     body: dict[str, Any],
 ) -> JsonResponse:
-    seat = _seat(code)
+    seat = _seat(code, reader)
     minutes = body.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise Refusal("invalid_request", _("minutes must be a whole number."))

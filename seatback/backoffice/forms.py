@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from seatback.core.inputs import EARLIEST_YEAR, LATEST_YEAR
 from seatback.library.policy import Policy
 
 TIME = re.compile(r"^\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?\s*$")
@@ -22,10 +23,12 @@ def parse_local_time(text: str) -> time | None:
 
 
 def parse_local_date(text: str) -> date | None:
+    """A date in the years every database holds (year 1 or 9999 would overflow: None)."""
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+    return day if EARLIEST_YEAR <= day.year < LATEST_YEAR else None
 
 
 def local_instant(day: date, moment: time) -> datetime:

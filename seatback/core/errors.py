@@ -47,6 +47,12 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     ),
     "invalid_isbn": (400, _("That is not a valid ISBN: please check the number.")),
     "invalid_transition": (409, _("That request cannot be moved to that state.")),
+    "too_large": (413, _("The request is too large.")),
+    "server_error": (500, _("Something went wrong on our side. It has been logged.")),
+    "unavailable": (
+        503,
+        _("Seatback cannot reach a service it needs just now. Please try again shortly."),
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from seatback.core import metrics
 from seatback.core.errors import Refusal
 
 API_PREFIX = "/api/"
@@ -52,9 +53,18 @@ def client_address(request: HttpRequest) -> str | None:
         return peer
 
 
+def requester(request: HttpRequest) -> str:
+    """Who a per-person rate limit counts: the signed-in reader, or else the address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"r{user.pk}"
+    return f"a{client_address(request)}"
+
+
 def refusal_parts(refusal: Refusal, *, as_json: bool) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body of a refusal, for Django views and for plain WSGI alike:
     `{"error": {"code", "message", ...}}` for programs, the sentence alone for people."""
+    metrics.REFUSALS.labels(refusal.code).inc()
     if as_json:
         body = json.dumps({"error": refusal.as_dict()}, ensure_ascii=False).encode()
         content_type = "application/json"

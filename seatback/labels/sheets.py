@@ -40,6 +40,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from seatback.core.exports import safe_row
 from seatback.labels.codes import seat_url
 from seatback.library.models import Room, Seat
 
@@ -217,13 +218,15 @@ def layout(seat: Seat, width: float, height: float, cjk_font: str = CJK_FONT) ->
 
 
 def write_csv(seats: Sequence[Seat], out: str) -> None:
-    """room,label,code,url; `out` "-" writes to standard output."""
+    """room,label,code,url; `out` "-" writes to standard output. Cells a spreadsheet
+    would run as a formula are written as text (core.exports)."""
 
     def rows(handle: IO[str]) -> None:
         writer = csv.writer(handle)
         writer.writerow(["room", "label", "code", "url"])
         for seat in seats:
-            writer.writerow([seat.room.name, seat.label, seat.code, seat_url(seat.code)])
+            row = [seat.room.name, seat.label, seat.code, seat_url(seat.code)]
+            writer.writerow(safe_row(row))  # a label "=HYPERLINK(…)" stays text
 
     if out == "-":
         rows(sys.stdout)

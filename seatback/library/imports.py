@@ -40,6 +40,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from seatback.core.inputs import has_bad_text
 from seatback.library.models import Library, Room, Seat
 from seatback.readers.models import Reader
 
@@ -211,6 +212,16 @@ def read_rows(
                     start,
                     _("has %(found)d cells, expected %(expected)d (%(columns)s)")
                     % {"found": len(cells), "expected": len(header), "columns": ",".join(header)},
+                )
+            )
+            continue
+        bad = [column for column, cell in zip(header, cells, strict=True) if has_bad_text(cell)]
+        if bad:
+            # PostgreSQL cannot store NUL; no other control character belongs in a cell.
+            problems.append(
+                (
+                    start,
+                    _("control characters (e.g. NUL) in %(columns)s") % {"columns": ", ".join(bad)},
                 )
             )
             continue

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import REFUSALS, Refusal
+from seatback.core.http import refusal_response, requester
 from seatback.labels import services as label_services
 from seatback.library.models import Room, Seat
 from seatback.pages.wording import refusal_sentence, seat_view
@@ -261,6 +262,10 @@ def seat_page(request: HttpRequest, code: str) -> HttpResponse:
     """/s/{code}: the page a seat's QR code opens."""
     now = clock.now()
     seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
+    try:  # unknown codes count against whoever tries them: no guessing (issue 22)
+        ratelimit.seat_code_looked_up(requester(request), found=seat is not None)
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
     if seat is None:
         closed = (
             Seat.objects.select_related("room")

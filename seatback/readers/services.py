@@ -15,6 +15,7 @@ from seatback.audit.services import clean_note, iso_or_none, record
 from seatback.core import ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address
+from seatback.core.inputs import has_bad_text
 from seatback.readers.models import ApiToken, Reader, Violation
 from seatback.readers.roles import require_librarian
 
@@ -31,18 +32,32 @@ def bearer_reader(request: HttpRequest, now: datetime) -> Reader | None:
 def sign_in(request: HttpRequest, card_number: str, password: str) -> Reader:
     """Check the card number and password and start a session, or raise a Refusal.
 
-    Guessing is limited per card number (tight) and per address (loose: a campus NAT puts
-    thousands of phones behind one address).
+    Guessing is slowed down without locking the owner out (issue 22). Per card number and
+    address, the first few wrong passwords are free, then each makes the next try wait
+    twice as long (up to SEATBACK_LOGIN_MAX_DELAY). Per card number across addresses,
+    wrong passwords are limited per minute, but only for addresses that have already got
+    this card's password wrong: the owner's first try from their own phone always counts,
+    whoever is guessing elsewhere. Per address, all sign-ins are limited loosely (a campus
+    NAT puts thousands of phones behind one address).
     """
-    ratelimit.hit(
-        "login", f"a{client_address(request)}", settings.RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE
-    )
-    ratelimit.hit("login-card", card_number, settings.RATE_LIMIT_LOGIN_PER_MINUTE)
-    if "\x00" in card_number or "\x00" in password:  # PostgreSQL text cannot hold NUL
-        raise Refusal("bad_credentials")
+    if has_bad_text(card_number) or has_bad_text(password):  # no database stores them
+        raise Refusal("invalid_request", _("Send card_number and password as plain text."))
+    address = client_address(request)
+    ratelimit.hit("login", f"a{address}", settings.RATE_LIMIT_LOGIN_ADDRESS_PER_MINUTE)
+    pair = f"{card_number}\n{address}"
+    ratelimit.backoff_check("login-pair", pair)
+    if ratelimit.backoff_failures("login-pair", pair):
+        ratelimit.hit("login-card", card_number, settings.RATE_LIMIT_LOGIN_PER_MINUTE)
     reader = authenticate(request, card_number=card_number, password=password)
     if not isinstance(reader, Reader):
+        ratelimit.backoff_failed(
+            "login-pair",
+            pair,
+            free=settings.LOGIN_FREE_TRIES,
+            cap=settings.LOGIN_MAX_DELAY_SECONDS,
+        )
         raise Refusal("bad_credentials")
+    ratelimit.backoff_clear("login-pair", pair)
     try:
         login(request, reader)
     except OperationalError as exc:  # SQLite's writer stayed busy past its timeout

@@ -114,17 +114,54 @@ def test_too_many_sign_ins_from_one_address_are_429_with_retry_after(alice: Read
 
 @pytest.mark.usefixtures("frozen_minute")
 @override_settings(RATE_LIMIT_LOGIN_PER_MINUTE=3)
-def test_guessing_one_card_from_many_addresses_is_limited_too(alice: Reader) -> None:
-    for n in range(3):
-        assert (
-            sign_in(Client(REMOTE_ADDR=f"10.0.0.{n}"), alice.card_number, "guess").status_code
-            == 401
-        )
+def test_guessing_one_card_from_many_addresses_is_limited_but_never_the_owner(
+    alice: Reader,
+) -> None:
+    """Issue 22: ten wrong passwords used to lock the card for its owner too."""
+    guessers = [Client(REMOTE_ADDR=f"10.0.0.{n}") for n in range(4)]
+    for guesser in guessers:
+        assert sign_in(guesser, alice.card_number, "guess").status_code == 401
+    for guesser in guessers[:3]:
+        assert sign_in(guesser, alice.card_number, "guess2").status_code == 401
 
-    response = sign_in(Client(REMOTE_ADDR="10.0.0.99"), alice.card_number)
-
+    response = sign_in(guessers[3], alice.card_number, "guess2")  # 4th wrong try a minute
     assert response.status_code == 429
     assert error_of(response)["code"] == "rate_limited"
+    assert sign_in(guessers[0], alice.card_number).status_code == 429  # even if right
+
+    owner = Client(REMOTE_ADDR="10.1.1.1")
+    assert sign_in(owner, alice.card_number).status_code == 200
+
+
+@override_settings(LOGIN_FREE_TRIES=3, LOGIN_MAX_DELAY_SECONDS=60)
+def test_wrong_passwords_from_one_address_wait_longer_and_longer(
+    alice: Reader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from seatback.core import ratelimit
+
+    wall = SimpleNamespace(now=1_740_000_000.0)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: wall.now))
+    guesser = Client(REMOTE_ADDR="10.0.0.7")
+    waits = []
+    for _try in range(9):
+        response = sign_in(guesser, alice.card_number, "guess")
+        if response.status_code == 429:
+            waits.append(int(response["Retry-After"]))
+            wall.now += waits[-1]
+            response = sign_in(guesser, alice.card_number, "guess")
+        assert response.status_code == 401
+    assert waits == [2, 4, 8, 16, 32]  # three free, then doubling
+    wall.now += 64
+    assert sign_in(guesser, alice.card_number, "guess").status_code == 401  # capped
+    assert int(sign_in(guesser, alice.card_number).headers["Retry-After"]) == 60
+
+    assert sign_in(Client(REMOTE_ADDR="10.0.0.8"), alice.card_number).status_code == 200
+    wall.now += 60
+    assert sign_in(guesser, alice.card_number).status_code == 200  # waited: in, and forgiven
+    assert sign_in(guesser, alice.card_number, "typo").status_code == 401
+    assert sign_in(guesser, alice.card_number).status_code == 200
 
 
 def test_signing_out_revokes_the_bearer_token(alice: Reader) -> None:
@@ -173,7 +210,8 @@ def test_a_body_nested_too_deep_is_a_clear_400_not_a_crash() -> None:
     assert error_of(response)["code"] == "invalid_request"
 
 
-def test_a_nul_character_in_the_card_number_is_wrong_credentials(alice: Reader) -> None:
+def test_a_nul_character_in_the_card_number_is_an_invalid_request(alice: Reader) -> None:
+    """Refused at the door with every other character no database stores (issue 22)."""
     response = sign_in(Client(), "2023\x000001")
-    assert response.status_code == 401
-    assert error_of(response)["code"] == "bad_credentials"
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_request"

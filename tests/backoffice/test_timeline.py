@@ -187,3 +187,12 @@ def test_a_long_history_is_paginated_newest_first(seat, alice, bob, as_lin: Clie
     rows = [page.content.decode().count('<tr class="event-') for page in pages]
     assert rows == [50, 13]
     assert "clock ended: lapsed: nobody claimed in time" in first
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_no_database_holds_is_asked_again_not_a_500(dispute, as_lin: Client, day):
+    """Issue 22: year 1 overflowed while turning the local time into an instant."""
+    response = as_lin.get(f"/backoffice/seats/{dispute.pk}/", {"at": "00:00", "date": day})
+
+    assert response.status_code == 200
+    assert "Give a time like 15:20 and a date like 2026-12-01." in page_text(response)

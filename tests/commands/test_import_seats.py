@@ -173,3 +173,32 @@ def test_the_seatback_script_exits_non_zero_on_a_bad_seat_file(tmp_path: Path) -
     result = run_script("import", "seats", str(good), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert counts()["seats"] == 5
+
+
+def test_nul_surrogates_and_control_characters_are_bad_cells_by_line(
+    db: None, tmp_path: Path
+) -> None:
+    """PostgreSQL cannot store NUL (it was a DataError traceback); a UTF-8 file cannot hold
+    a lone surrogate (its bytes are not UTF-8); a formula is only text, stored as written."""
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(
+        HEADER.encode()
+        + '二楼自习室,=HYPERLINK("http://evil"),2,1,1,,否\n'.encode()
+        + "二楼自习室,A-\x002,2,2,1,,否\n".encode()
+        + "二楼自习室,A-3,2,3,1,power\x07,否\n".encode()
+    )
+    with pytest.raises(CommandError) as caught:
+        run("import", "seats", str(path))
+    message = str(caught.value)
+    assert "2 bad rows; nothing was imported" in message
+    assert "line 3: control characters (e.g. NUL) in label" in message
+    assert "line 4: control characters (e.g. NUL) in features" in message
+    assert counts()["seats"] == 0
+
+    path.write_bytes(HEADER.encode() + b"\xe4\xba\x8c,A-\xed\xa0\x80,2,1,1,,0\n")
+    with pytest.raises(CommandError, match="line 2: the file is not utf-8 text"):
+        run("import", "seats", str(path))
+
+    path.write_bytes(HEADER.encode() + '二楼,=HYPERLINK("x"),2,1,1,,否\n'.encode())
+    run("import", "seats", str(path))
+    assert Seat.objects.get().label == '=HYPERLINK("x")'

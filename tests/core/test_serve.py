@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from pathlib import Path
@@ -29,11 +30,13 @@ def command_lines() -> list[str]:
     return lines
 
 
-def start(args: list[str], data_dir: Path) -> subprocess.Popen[str]:
+def start(
+    args: list[str], data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """Start `seatback ...` and return once gunicorn has booted a worker (read from its log)."""
     process = subprocess.Popen(
         [*SEATBACK, *args],
-        env=clean_env({"SEATBACK_DATA_DIR": str(data_dir)}),
+        env=clean_env({"SEATBACK_DATA_DIR": str(data_dir), **(env or {})}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -99,3 +102,51 @@ def test_demo_builds_once_and_serves(tmp_path: Path) -> None:
         process.wait(timeout=20)
         assert process.stdout is not None
         process.stdout.close()
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop the server; everything it wrote after booting."""
+    process.terminate()
+    out, _err = process.communicate(timeout=20)
+    return out
+
+
+def test_the_access_log_escapes_what_the_client_sent_and_hides_seat_codes(
+    tmp_path: Path,
+) -> None:
+    """Issue 22: an encoded newline wrote a forged line, and full seat codes were logged."""
+    port = free_port()
+    process = start(["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"], tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    code = "SecretSeatCode123456"
+    try:
+        requests.get(f'{base}/x%0A127.0.0.1 - [forged] "GET /admin" 200', timeout=10)
+        requests.get(f"{base}/s/{code}", timeout=10)
+        requests.get(f"{base}/api/v1/seats/{code}/watch", timeout=10)
+        requests.get(f"{base}/display/rooms/1?key=RoomKey987", timeout=10)
+    finally:
+        log = stop(process)
+    lines = [line for line in log.splitlines() if '"GET ' in line]
+    assert len(lines) == 4, log
+    assert not any(line.startswith("127.0.0.1 - [forged]") for line in log.splitlines())
+    assert "/x\\n127.0.0.1" in lines[0]
+    assert code not in log and "RoomKey987" not in log
+    assert '"GET /s/~' in lines[1] and '"GET /api/v1/seats/~' in lines[2]
+    digest = lines[1].split("/s/~")[1][:6]
+    assert f"/api/v1/seats/~{digest}/watch" in lines[2]  # the same seat, the same digest
+
+
+def test_json_logs_are_one_object_a_line(tmp_path: Path) -> None:
+    port = free_port()
+    process = start(
+        ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
+        tmp_path,
+        {"SEATBACK_LOG_FORMAT": "json"},
+    )
+    try:
+        requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+    finally:
+        log = stop(process)
+    access = [json.loads(line) for line in log.splitlines() if '"path": "/healthz"' in line]
+    assert len(access) == 1, log
+    assert access[0]["status"] == 200 and access[0]["method"] == "GET"

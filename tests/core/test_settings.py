@@ -115,3 +115,32 @@ def test_behind_a_proxy_only_a_proxy_on_this_machine_is_believed_unless_told(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == trusted
+
+
+def test_an_unreachable_redis_url_makes_serve_exit_with_one_line(tmp_path: object) -> None:
+    """Issue 22: it started silently, then every request, /healthz included, was a 500."""
+    result = run_seatback(
+        "serve",
+        "--port",
+        "1",
+        env={"SEATBACK_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:9/0"},
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("seatback: REDIS_URL: cannot connect to Redis")
+
+
+@pytest.mark.parametrize(("value", "pragma"), [("", "1"), ("full", "2")])
+def test_sqlite_durability_can_be_made_stricter(tmp_path: object, value: str, pragma: str) -> None:
+    """NORMAL (1) survives a crash of Seatback; FULL (2) a power cut too (operations.md)."""
+    code = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA synchronous'); print(c.fetchone()[0])"
+    )
+    env = {"SEATBACK_DATA_DIR": str(tmp_path)}
+    if value:
+        env["SEATBACK_SQLITE_SYNCHRONOUS"] = value
+    result = run_seatback("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == pragma

@@ -206,3 +206,19 @@ def test_a_room_without_seats_has_nothing_to_print_or_reissue(
     reissue = client.post(reverse("labels:reissue", args=[empty.pk]), {"confirm": "yes"})
     assert reissue.status_code == 302
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "label", ['=HYPERLINK("http://evil.example/","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"]
+)
+def test_a_label_a_spreadsheet_would_run_is_exported_as_text(
+    room: Room, lin: Reader, phone: Callable[..., Client], label: str
+) -> None:
+    """CSV injection (issue 22): the cell starts with an apostrophe, so Excel shows it."""
+    Seat.objects.create(room=room, label=label)
+
+    response = phone(lin).get(reverse("labels:export", args=[room.pk]), {"format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8"))))
+    assert [row["label"] for row in rows] == ["'" + label]
+    assert rows[0]["room"] == room.name  # ordinary cells are left as they are

@@ -13,6 +13,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import OperationalError, connection
 
+from seatback.core.cachehealth import cache_problem
+from seatback.ops.accesslog import TEXT_FORMAT, AccessLogger
+
 
 def check_database() -> None:
     """Exit with one line naming DATABASE_URL when the database cannot be reached."""
@@ -22,6 +25,14 @@ def check_database() -> None:
         where = "DATABASE_URL" if settings.DATABASE_URL else "SEATBACK_DATA_DIR"
         reason = " ".join(str(exc).split())
         sys.stderr.write(f"seatback: {where}: cannot connect to the database: {reason}\n")
+        sys.exit(2)
+
+
+def check_cache() -> None:
+    """Exit with one line naming REDIS_URL when Redis is configured but does not answer."""
+    problem = cache_problem()
+    if problem is not None:
+        sys.stderr.write(f"seatback: REDIS_URL: cannot connect to Redis: {problem}\n")
         sys.exit(2)
 
 
@@ -39,8 +50,10 @@ def run_gunicorn(host: str, port: int) -> None:
             self.cfg.set("threads", settings.SERVE_THREADS)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
-            # The path without its query string: a room display polls with its key there.
-            self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+            # The path without its query string (a room display polls with its key there),
+            # escaped, seat codes replaced by a digest (ops/accesslog.py).
+            self.cfg.set("access_log_format", TEXT_FORMAT)
+            self.cfg.set("logger_class", AccessLogger)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("proc_name", "seatback")
@@ -116,6 +129,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         use_port_in_links(host, port)
         check_database()
+        check_cache()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Seatback on http://{host}:{port}/ ({connection.vendor})")

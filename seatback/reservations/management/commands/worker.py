@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
-from seatback.core import clock
+from seatback.core import clock, metrics
 from seatback.reservations.worker import run_once
 
 
@@ -33,6 +33,9 @@ class Command(BaseCommand):
         while True:
             try:
                 done = run_once(clock.now())
+                metrics.WORKER_ROUNDS.inc()
+                for kind, count in done.items():
+                    metrics.WORKER_DONE.labels(kind).inc(count)
                 if once or any(done.values()):
                     self.stdout.write(" ".join(f"{k}={v}" for k, v in sorted(done.items())))
                     self.stdout.flush()
