@@ -147,6 +147,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "seatback.urls"
 WSGI_APPLICATION = "seatback.wsgi.application"
 AUTH_USER_MODEL = "readers.Reader"
+# The signed-in reader of a session is read from the cache (no query per request); Django's
+# own backend stays listed so that sessions it started before keep working.
+AUTHENTICATION_BACKENDS = [
+    "seatback.readers.backends.CachedReaderBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "pages:login"
 
 TEMPLATES = [
@@ -197,6 +203,10 @@ def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Each server thread keeps its connection (opening one, with its PRAGMAs, cost about
+        # a third of a short request); checked before reuse, like PostgreSQL's.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so a check and its write never
             # interleave with another writer; WAL lets readers go on meanwhile.

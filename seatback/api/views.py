@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from seatback.api.decorators import api, json_body
+from seatback.api.front import WATCH_SEAT_SECONDS, watch_seat_key
 from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, me_extra, reader_json, room_json, seat_json
 from seatback.core import live
@@ -69,6 +71,8 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
     )
     if seat_id is None:
         raise Refusal("unknown_seat", **replaced(code))
+    # The next poll of this seat is answered before Django (api/front.py).
+    cache.set(watch_seat_key(code), seat_id, timeout=WATCH_SEAT_SECONDS)
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
 
 
