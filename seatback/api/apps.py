@@ -11,21 +11,16 @@ class ApiConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from seatback.labels.models import RetiredCode
-        from seatback.library.models import Seat
+        from seatback.library.models import Library, Room, Seat
 
-        # The shared-read front (api/front.py) knows a seat code's id from the cache: a
-        # seat saved (deactivated, moved) or a code retired is forgotten there at once.
-        for model in (Seat, RetiredCode):
-            post_save.connect(_forget_seat_code, sender=model, dispatch_uid=f"front-{model}")
-            post_delete.connect(_forget_seat_code, sender=model, dispatch_uid=f"front-d-{model}")
+        # Seats are cached by code (api/front.py: the API's views and the watch front): a
+        # seat, room, library or retired code saved or deleted forgets them all at once.
+        for model in (Seat, Room, Library, RetiredCode):
+            post_save.connect(_places_changed, sender=model, dispatch_uid=f"places-{model}")
+            post_delete.connect(_places_changed, sender=model, dispatch_uid=f"places-d-{model}")
 
 
-def _forget_seat_code(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from django.core.cache import cache
-    from django.db import transaction
+def _places_changed(sender: Any, **kwargs: Any) -> None:
+    from seatback.api.front import places_changed
 
-    from seatback.api.front import watch_seat_key
-
-    key = watch_seat_key(instance.code)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    places_changed()

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http.cookie import parse_cookie
 from django.utils import translation
 
@@ -75,15 +76,44 @@ class BookingFront:
 ROOMS = re.compile(r"/api/v1/rooms(?:/[0-9]+/seats)?")
 WATCH = re.compile(r"/api/v1/seats/([^/]+)/watch")
 SHARED_SECONDS = 5  # a shared answer is keyed by the second; this only clears it out
-# A seat deactivated or recoded behind Django's back (an UPDATE without save()) is still
-# watched this long; saves and retired codes are forgotten at once (api/apps.py).
-WATCH_SEAT_SECONDS = 60
+
+# Seats by code (the seat with its room and library for the API's views; the seat id for
+# the watch front), cached under the places' version: any seat, room, library or retired
+# code saved or deleted changes the version (api/apps.py), so every cached seat is
+# forgotten at once. The timeout bounds what a write behind Django's back (an UPDATE
+# without save()) leaves visible.
+PLACES_KEY = "places-v"
+PLACE_SECONDS = 60
 
 
-def watch_seat_key(code: str) -> str:
-    """Where the seat id of a seat code is cached for the front (set by the watch view;
-    forgotten when a seat is saved or its code retired)."""
-    return f"front:seat:{hashlib.sha256(code.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+def _place_key(kind: str, code: str) -> str:
+    return f"place:{kind}:{hashlib.sha256(code.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+
+
+def places_version() -> str:
+    """The places' version now: read it before reading the database, remember with it."""
+    return live.cached_token(PLACES_KEY)
+
+
+def places_changed() -> None:
+    """A seat, room, library or seat code changed: forget every cached place, now and
+    again when the transaction commits (a read racing the write cannot keep the old)."""
+    live.new_token(PLACES_KEY)
+    transaction.on_commit(lambda: live.new_token(PLACES_KEY))
+
+
+def cached_place(kind: str, code: str) -> Any:
+    """What remember_place stored for this code, if the places have not changed since."""
+    key = _place_key(kind, code)
+    found = cache.get_many([key, PLACES_KEY])
+    stored = found.get(key)
+    if stored is None or stored[1] != found.get(PLACES_KEY):
+        return None
+    return stored[0]
+
+
+def remember_place(kind: str, code: str, value: Any, version: str) -> None:
+    cache.set(_place_key(kind, code), (value, version), timeout=PLACE_SECONDS)
 
 
 class SharedReadFront:
@@ -154,7 +184,7 @@ class SharedReadFront:
             stored = cache.get(self._shared_key(path, language, now))
             return tuple(stored) if stored else None  # type: ignore[return-value]
         headers = self._watch_headers.get(language)
-        seat_id = cache.get(watch_seat_key(watch.group(1))) if headers else None
+        seat_id = cached_place("id", watch.group(1)) if headers else None
         if headers is None or seat_id is None:
             return None
         body = json.dumps({"v": live.token(seat_id), "server_time": iso(now)}).encode()

@@ -39,6 +39,9 @@ INTENTS = ("challenge", "claim", "return", "withdraw", "release", "step-out", "c
 class Outcome:
     outcome: str
     seat: Seat
+    # The situation after the scan, as the transaction left it (the answer's seat state):
+    # what the intent changed, applied to what was read under the lock, not read again.
+    situation: Situation
 
 
 def seconds_until(moment: datetime, now: datetime) -> int:
@@ -371,22 +374,33 @@ def _take(s: Situation, source: str) -> None:
     assert s.reader is not None
     if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
         end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
-    Hold.objects.create(
+    s.hold = s.reader_hold = Hold.objects.create(
         seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at
     )
 
 
 def _end_challenge(s: Situation, status: str) -> None:
-    assert s.challenge is not None
-    Challenge.objects.filter(pk=s.challenge.pk).update(
+    """End the seat's pending challenge; the situation no longer has it."""
+    challenge = s.challenge
+    assert challenge is not None
+    Challenge.objects.filter(pk=challenge.pk).update(
         status=status, ended_at=s.now, ended_by=s.reader
     )
+    challenge.status, challenge.ended_at, challenge.ended_by = status, s.now, s.reader
+    s.challenge = None
+    if s.reader_challenge is not None and s.reader_challenge.pk == challenge.pk:
+        s.reader_challenge = None
+    mine = s.my_last_challenge
+    if mine is not None and mine.pk == challenge.pk:
+        mine.status, mine.ended_at, mine.ended_by = status, s.now, s.reader
+    if status == Challenge.Status.RETURNED:
+        s.last_return_at = s.now
 
 
 def _apply_challenge(s: Situation, _minutes: int | None) -> str:
     assert s.reader is not None
     deadline = s.policy.deadline(s.now)
-    Challenge.objects.create(
+    s.challenge = s.reader_challenge = s.my_last_challenge = Challenge.objects.create(
         seat=s.seat,
         challenger=s.reader,
         started_at=s.now,
@@ -399,6 +413,7 @@ def _apply_challenge(s: Situation, _minutes: int | None) -> str:
 def _apply_claim(s: Situation, _minutes: int | None) -> str:
     _end_challenge(s, Challenge.Status.CLAIMED)
     end_hold(s.hold, s.now, Hold.EndReason.CLAIMED)
+    s.hold = None
     _take(s, Hold.Source.CLAIM)
     return "claimed"
 
@@ -413,6 +428,7 @@ def _apply_return(s: Situation, _minutes: int | None) -> str:
     assert s.hold is not None
     # Back from a step-out: it ends now (away_until is kept as when it ended).
     Hold.objects.filter(pk=s.hold.pk).update(away_until=s.now)
+    s.hold.away_until = s.now
     return "returned"
 
 
@@ -423,17 +439,19 @@ def _apply_withdraw(s: Situation, _minutes: int | None) -> str:
 
 def _apply_release(s: Situation, _minutes: int | None) -> str:
     end_hold(s.hold, s.now, Hold.EndReason.RELEASED)
+    s.hold = s.reader_hold = None  # the reader's own hold of this seat
     return "released"
 
 
 def _apply_step_out(s: Situation, minutes: int | None) -> str:
     assert s.hold is not None
     length = timedelta(minutes=minutes) if minutes else s.policy.step_out
-    Hold.objects.filter(pk=s.hold.pk).update(away_until=min(s.now + length, s.hold.closes_at))
+    s.hold.away_until = min(s.now + length, s.hold.closes_at)
+    Hold.objects.filter(pk=s.hold.pk).update(away_until=s.hold.away_until)
     return "stepped_out"
 
 
-APPLY: dict[str, Callable[[Situation, int | None], str]] = {
+APPLY: dict[str, Apply] = {
     "challenge": _apply_challenge,
     "claim": _apply_claim,
     "return": _apply_return,
@@ -443,12 +461,18 @@ APPLY: dict[str, Callable[[Situation, int | None], str]] = {
 }
 
 
+# The intents whose apply keeps the Situation true to what it wrote (above): the answer is
+# built from it. After any other (a plugged-in intent) the situation is read again.
+_KEEPS_SITUATION = set(APPLY)
+
+
 def plug_in_intent(intent: str, rule: Rule, apply: Apply) -> None:
     """Let a domain app above this one decide and carry out one of INTENTS, inside the same
     transaction and locks as every scan (reservations plugs in `checkin`)."""
     if intent not in INTENTS:
         raise ValueError(f"unknown intent {intent!r}")
     RULES[intent], APPLY[intent] = rule, apply
+    _KEEPS_SITUATION.discard(intent)
 
 
 # The transaction ------------------------------------------------------------------------
@@ -549,6 +573,8 @@ def perform(
             refusal = refusal_for(intent, situation, minutes) or presence.refusal()
             if refusal is None:
                 outcome = APPLY[intent](situation, minutes)
+                if intent not in _KEEPS_SITUATION:
+                    situation = Situation.read(seat, reader, now)
                 transaction.on_commit(lambda: live.bump(seat.pk))
             _record(
                 seat,
@@ -566,7 +592,7 @@ def perform(
         raise
     if refusal is not None:
         raise refusal
-    return Outcome(outcome=outcome, seat=seat)
+    return Outcome(outcome=outcome, seat=seat, situation=situation)
 
 
 def _record_apart(
