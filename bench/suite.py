@@ -139,9 +139,11 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             result["load_before"], result["load_after"] = before, load()
             report["scenarios"][name] = result
-            static = report["scenarios"].get("static", {}).get("throughput")
-            if static and name != "static":
+            static = report["scenarios"].get("static")
+            if static and static.get("throughput") and name != "static":
                 judge_by_static(result, static)
+            if name == "static":
+                result["per_cpu_s"] = per_cpu_second(result)
             line = f"  -> {figures(result)}"
             if "floor" in result:
                 line += f"; SQL floor {result['floor']['throughput']}/s"
@@ -153,8 +155,20 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
-def judge_by_static(result: dict[str, Any], static: float) -> None:
-    """Ratios to the static-file floor of the same run: the scenario's and each endpoint's."""
+def per_cpu_second(result: dict[str, Any]) -> float | None:
+    """Answers per second of the server's CPU: on a loaded machine, where the server gets
+    only part of a core, a steadier figure than answers per second of wall time."""
+    cpu = result.get("server_cpu_s")
+    return round(result["answered"] / cpu, 1) if cpu else None
+
+
+def judge_by_static(result: dict[str, Any], static_result: dict[str, Any]) -> None:
+    """Ratios to the static-file floor of the same run: the scenario's and each endpoint's
+    (answers per second of wall time), and the scenario's per second of server CPU."""
+    static = static_result["throughput"]
+    mine, floor_cpu = per_cpu_second(result), per_cpu_second(static_result)
+    if mine and floor_cpu:
+        result["per_cpu_s"], result["static_cpu_ratio"] = mine, round(mine / floor_cpu, 3)
     result["static_floor"] = static
     result["static_ratio"] = round(result["throughput"] / static, 3)
     for figures_of in result.get("by_endpoint", {}).values():
@@ -181,6 +195,8 @@ def table(reports: list[dict[str, Any]]) -> str:
         "SQL floor/s",
         "ratio",
         "÷ static",
+        "per CPU-s",
+        "÷ static per CPU-s",
         "invariants",
         "load",
     ]
@@ -212,6 +228,8 @@ def table(reports: list[dict[str, Any]]) -> str:
                         fl["throughput"] if fl else "—",
                         ratio,
                         r.get("static_ratio", "—"),
+                        r.get("per_cpu_s", "—"),
+                        r.get("static_cpu_ratio", "—"),
                         "—" if bad is None else ("ok" if bad == 0 else f"{bad} VIOLATIONS"),
                         f"{r.get('load_before')}→{r.get('load_after')}",
                     ]

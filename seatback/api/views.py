@@ -41,6 +41,7 @@ def _seat(code: str) -> Seat:
         if seat is None:
             raise Refusal("unknown_seat", **replaced(code))
         remember_place("seat", code, seat, version)
+        remember_place("id", code, seat.pk, version)  # the page's polls go to the front
     return seat
 
 

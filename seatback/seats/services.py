@@ -69,9 +69,21 @@ class Situation:
     upcoming: Sequence[Booking] = field(default_factory=list)  # bookings not yet checked in
 
     @classmethod
-    def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
-        pending = Challenge.objects.pending(now)
-        current = Hold.objects.current(now)
+    def read(
+        cls, seat: Seat, reader: Reader | None, now: datetime, *, settle: bool = False
+    ) -> Situation:
+        """The situation at `now`. settle (inside the seat transaction, with a reader): also
+        mark the seat's and reader's rows whose time has run out, so that the unique
+        constraints see the truth; they are found by the same two queries that read the
+        pending clocks and holds, so settling costs a statement only when there is
+        something to settle."""
+        if settle:
+            assert reader is not None
+            pending = Challenge.objects.filter(status=Challenge.Status.PENDING)
+            current = Hold.objects.filter(ended_at__isnull=True)
+        else:
+            pending = Challenge.objects.pending(now)
+            current = Hold.objects.current(now)
         last_return = (
             Challenge.objects.filter(seat=seat, status=Challenge.Status.RETURNED)
             .order_by("-ended_at")
@@ -94,6 +106,8 @@ class Situation:
         else:
             pendings = list(pending.filter(seat=seat).select_related("challenger"))
             holds = list(current.filter(seat=seat).select_related("reader"))
+        if settle:
+            pendings, holds = _settle_run_out_rows(pendings, holds, now)
         return cls(
             seat=seat,
             reader=reader,
@@ -497,20 +511,37 @@ def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     return locked_seat, locked_reader
 
 
-def _settle_run_out(challenges: Q, holds: Q, now: datetime) -> tuple[int, int]:
-    """Mark the matching rows whose time has run out: lapsed clocks, holds ended by closing."""
-    lapsed = Challenge.objects.filter(
+def _lapse(challenges: Q, now: datetime) -> int:
+    """Mark the matching clocks whose claim window is over as lapsed."""
+    return Challenge.objects.filter(
         challenges, status=Challenge.Status.PENDING, claim_until__lte=now
     ).update(status=Challenge.Status.LAPSED, ended_at=F("claim_until"))
-    closed = Hold.objects.filter(holds, ended_at__isnull=True, closes_at__lte=now).update(
+
+
+def _close(holds: Q, now: datetime) -> int:
+    """Mark the matching holds whose room has closed as ended by closing."""
+    return Hold.objects.filter(holds, ended_at__isnull=True, closes_at__lte=now).update(
         ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
     )
-    return lapsed, closed
 
 
-def _settle(seat: Seat, reader: Reader, now: datetime) -> None:
-    """Settle this seat's and this reader's rows, so the unique constraints see the truth."""
-    _settle_run_out(Q(seat=seat) | Q(challenger=reader), Q(seat=seat) | Q(reader=reader), now)
+def _settle_run_out(challenges: Q, holds: Q, now: datetime) -> tuple[int, int]:
+    """Mark the matching rows whose time has run out: lapsed clocks, holds ended by closing."""
+    return _lapse(challenges, now), _close(holds, now)
+
+
+def _settle_run_out_rows(
+    pendings: list[Challenge], holds: list[Hold], now: datetime
+) -> tuple[list[Challenge], list[Hold]]:
+    """Of these not-ended rows, mark those whose time has run out as _settle_run_out does
+    (at most two of each: the constraints); the rows still in force."""
+    lapsed = [c.pk for c in pendings if c.claim_until <= now]
+    closed = [h.pk for h in holds if h.closes_at <= now]
+    if lapsed:
+        _lapse(Q(pk__in=lapsed), now)
+    if closed:
+        _close(Q(pk__in=closed), now)
+    return [c for c in pendings if c.claim_until > now], [h for h in holds if h.closes_at > now]
 
 
 def _record(
@@ -556,8 +587,7 @@ def perform(
             locking.seat_transaction(),
         ):
             seat, reader = lock(seat, reader)
-            _settle(seat, reader, now)
-            situation = Situation.read(seat, reader, now)
+            situation = Situation.read(seat, reader, now, settle=True)
             presence = assess(
                 intent,
                 seat.room,
