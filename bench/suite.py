@@ -1,7 +1,7 @@
 """The benchmark suite: scans and reads against `seatback serve`, and the database's floor.
 
     .venv/bin/python -m bench.suite [--db sqlite|postgres|both] [--quick] [--seconds 20]
-        [--scenarios static,contention,scan-open,scan-closed,reads,watch,reservation]
+        [--scenarios static,contention,scan-open,scan-closed,reads,screens,watch,reservation]
 
 This file only orchestrates: for each database (in a child process of its own: Django is
 set up once per process) it starts `seatback serve` the production way through
@@ -20,6 +20,7 @@ loopback, each bounded in requests and seconds:
   reads        bench/reads.py: 500 seat pages and 100 room screens polling, as fast as
                --read-connections go; meanwhile a probe times how long until every read
                shows a change
+  screens      bench/reads.py: only the 100 room screens (the shared reads), flat out
   watch        bench/watch.py: 500 seat pages polling GET /seats/{code}/watch
   reservation  bench/reservation_rush.py: the morning rush of bookings for tomorrow,
                --rush-readers readers for --rush-seats reservable seats arriving within
@@ -78,6 +79,7 @@ SCENARIOS: dict[str, Callable[[Context], dict[str, Any] | None]] = {
     "scan-open": scan_mix.open_loop,
     "scan-closed": scan_mix.closed_loop,
     "reads": reads.run,
+    "screens": reads.screens,
     "watch": watch.run,
     "reservation": reservation_rush.scenario,
 }
