@@ -170,3 +170,23 @@ def run(ctx: Context) -> dict[str, Any]:
     out["probe_errors"] = dict(probe.errors)
     out["invariants"] = scan_invariants(lib.room_ids)
     return out
+
+
+def screens(ctx: Context) -> dict[str, Any]:
+    """Suite scenario "screens": only the shared reads, 100 room screens polling GET /rooms
+    and GET /rooms/{id}/seats in turn as fast as --read-connections go for --seconds (the
+    reads scenario mixes them with seat pages, whose cost then sets their pace)."""
+    lib = ctx.lib
+    requests: list[list[Any]] = []
+    for i in range(SCREENS):
+        requests.append(["GET", "/api/v1/rooms", 3000 + i])
+        requests.append(
+            ["GET", f"/api/v1/rooms/{lib.room_ids[i % len(lib.room_ids)]}/seats", 3000 + i]
+        )
+    conns = ctx.args.read_connections
+    say(f"  {SCREENS} room screens polling, {conns} connections, {ctx.seconds:.0f} s")
+    out = ctx.measure(
+        plan("closed", requests, lib.tokens, connections=conns, seconds=ctx.seconds, parse=False)
+    )
+    out.pop("_raw")
+    return out

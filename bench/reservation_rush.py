@@ -165,14 +165,15 @@ def rush(run: Run, rush: Rush) -> dict[str, Any]:
 
 
 def scenario(ctx: Context) -> dict[str, Any]:
-    """The suite's "reservation" scenario: arrivals over at most --seconds (10 s)."""
+    """The suite's "reservation" scenario: arrivals over --rush-seconds (10 s); the scale
+    is --rush-seats and --rush-readers (--quick: 100 and 1,000 unless given)."""
     args = ctx.args
     return rush(
         ctx.run,
         Rush(
             seats=args.rush_seats,
             readers=args.rush_readers,
-            seconds=min(10.0, ctx.seconds),
+            seconds=args.rush_seconds,
             connections=args.rush_connections,
             attempts=args.rush_attempts,
         ),

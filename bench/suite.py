@@ -1,7 +1,7 @@
 """The benchmark suite: scans and reads against `seatback serve`, and the database's floor.
 
     .venv/bin/python -m bench.suite [--db sqlite|postgres|both] [--quick] [--seconds 20]
-        [--scenarios contention,scan-open,scan-closed,reads,watch,reservation]
+        [--scenarios static,contention,scan-open,scan-closed,reads,screens,watch,reservation]
 
 This file only orchestrates: for each database (in a child process of its own: Django is
 set up once per process) it starts `seatback serve` the production way through
@@ -20,6 +20,7 @@ loopback, each bounded in requests and seconds:
   reads        bench/reads.py: 500 seat pages and 100 room screens polling, as fast as
                --read-connections go; meanwhile a probe times how long until every read
                shows a change
+  screens      bench/reads.py: only the 100 room screens (the shared reads), flat out
   watch        bench/watch.py: 500 seat pages polling GET /seats/{code}/watch
   reservation  bench/reservation_rush.py: the morning rush of bookings for tomorrow,
                --rush-readers readers for --rush-seats reservable seats arriving within
@@ -31,7 +32,8 @@ afterwards (scans: no seat with two holders or two pending clocks, no reader wit
 bookings: no seat slot booked twice, no reader with two bookings, every booking with its
 slots). The contention and scan-closed scenarios also run the floor: the same SQL,
 replayed directly, one transaction per scan, with as many connections; the ratio is
-Seatback's rate / the floor's.
+Seatback's rate / the floor's. Reads (each endpoint), /watch and the reservation rush are
+put against the static-file floor of the same run (scenario "static", run first).
 
 Prints a table; writes JSON to bench/results/<UTC time>-<db>.json. --quick: 8 s scenarios,
 one contention round, a rush of 1,000 readers for 100 seats.
@@ -54,7 +56,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import contention, floor, reads, reservation_rush, scan_mix, watch
+from bench import contention, floor, reads, reservation_rush, scan_mix, static_floor, watch
 from bench.harness import (
     OPEN_ALL_DAY,
     RESULTS,
@@ -72,10 +74,12 @@ from bench.harness import (
 SEATS, ROOMS, READERS = 2000, 10, 20000
 
 SCENARIOS: dict[str, Callable[[Context], dict[str, Any] | None]] = {
+    "static": static_floor.run,
     "contention": contention.run,
     "scan-open": scan_mix.open_loop,
     "scan-closed": scan_mix.closed_loop,
     "reads": reads.run,
+    "screens": reads.screens,
     "watch": watch.run,
     "reservation": reservation_rush.scenario,
 }
@@ -127,7 +131,9 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
                 for name, stmts in capture["templates"].items()
             }
         ctx = Context(run, args, lib, capture)
-        for name in args.scenarios:
+        # The static-file floor first: every other scenario is also judged against it.
+        order = sorted(args.scenarios, key=lambda name: name != "static")
+        for name in order:
             say(f"\n[{where.label}] {name}  (load average {load()})")
             before = load()
             result = SCENARIOS[name](ctx)
@@ -135,13 +141,40 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             result["load_before"], result["load_after"] = before, load()
             report["scenarios"][name] = result
+            static = report["scenarios"].get("static")
+            if static and static.get("throughput") and name != "static":
+                judge_by_static(result, static)
+            if name == "static":
+                result["per_cpu_s"] = per_cpu_second(result)
             line = f"  -> {figures(result)}"
             if "floor" in result:
-                line += f"; floor {result['floor']['throughput']}/s"
+                line += f"; SQL floor {result['floor']['throughput']}/s"
+            if "static_ratio" in result:
+                line += f"; {result['static_ratio']} of the static file's rate"
             say(line)
         report["log_tail"] = run.log_tail()
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report
+
+
+def per_cpu_second(result: dict[str, Any]) -> float | None:
+    """Answers per second of the server's CPU: on a loaded machine, where the server gets
+    only part of a core, a steadier figure than answers per second of wall time."""
+    cpu = result.get("server_cpu_s")
+    return round(result["answered"] / cpu, 1) if cpu else None
+
+
+def judge_by_static(result: dict[str, Any], static_result: dict[str, Any]) -> None:
+    """Ratios to the static-file floor of the same run: the scenario's and each endpoint's
+    (answers per second of wall time), and the scenario's per second of server CPU."""
+    static = static_result["throughput"]
+    mine, floor_cpu = per_cpu_second(result), per_cpu_second(static_result)
+    if mine and floor_cpu:
+        result["per_cpu_s"], result["static_cpu_ratio"] = mine, round(mine / floor_cpu, 3)
+    result["static_floor"] = static
+    result["static_ratio"] = round(result["throughput"] / static, 3)
+    for figures_of in result.get("by_endpoint", {}).values():
+        figures_of["static_ratio"] = round(figures_of["throughput"] / static, 3)
 
 
 # The table ---------------------------------------------------------------------------------
@@ -161,8 +194,11 @@ def table(reports: list[dict[str, Any]]) -> str:
         "server cores",
         "RSS/worker MB",
         "gen cores",
-        "floor/s",
+        "SQL floor/s",
         "ratio",
+        "÷ static",
+        "per CPU-s",
+        "÷ static per CPU-s",
         "invariants",
         "load",
     ]
@@ -193,6 +229,9 @@ def table(reports: list[dict[str, Any]]) -> str:
                         r.get("client_cpu_cores"),
                         fl["throughput"] if fl else "—",
                         ratio,
+                        r.get("static_ratio", "—"),
+                        r.get("per_cpu_s", "—"),
+                        r.get("static_cpu_ratio", "—"),
                         "—" if bad is None else ("ok" if bad == 0 else f"{bad} VIOLATIONS"),
                         f"{r.get('load_before')}→{r.get('load_after')}",
                     ]
@@ -218,12 +257,19 @@ def details(reports: list[dict[str, Any]]) -> str:
                     "   "
                     + "; ".join(
                         f"{k}: {v['throughput']}/s p50 {v['p50_ms']} p99 {v['p99_ms']} ms"
+                        f" (÷ static {v.get('static_ratio', '—')})"
                         for k, v in r["by_endpoint"].items()
                     )
                 )
                 out.append(
                     f"   change visible after (worst of {len(r['visibility_ms'])} probes):"
                     f" {r['visibility_worst_ms']} ms; incomplete {r['visibility_incomplete']}"
+                )
+            if "healthz" in r:
+                h = r["healthz"]
+                out.append(
+                    f"   {r['path']}: {r['throughput']}/s; /healthz {h['throughput']}/s"
+                    f" p50 {h['p50_ms']} p99 {h['p99_ms']} ms"
                 )
             if "readers" in r:
                 readers = ", ".join(f"{v} {k}" for k, v in r["readers"].items())
@@ -259,17 +305,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--floor-scans", type=int, default=3000, help="at least this many")
-    parser.add_argument("--rush-seats", type=int, default=200, help="reservation: seats")
-    parser.add_argument("--rush-readers", type=int, default=2000, help="reservation: readers")
+    parser.add_argument(
+        "--rush-seats", type=int, help="reservation: seats (200; --quick 100; full scale 2000)"
+    )
+    parser.add_argument(
+        "--rush-readers", type=int, help="reservation: readers (2000; --quick 1000; full 20000)"
+    )
     parser.add_argument("--rush-attempts", type=int, default=4, help="requests per reader")
     parser.add_argument("--rush-connections", type=int, default=50)
+    parser.add_argument(
+        "--rush-seconds", type=float, default=10, help="reservation: arrivals spread over"
+    )
     parser.add_argument("--out", help="JSON file (default bench/results/<time>-<db>.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds = min(args.seconds, 8)
         args.contention_rounds = 1
-        args.rush_seats, args.rush_readers = min(args.rush_seats, 100), min(args.rush_readers, 1000)
+    if args.rush_seats is None:
+        args.rush_seats = 100 if args.quick else 200
+    if args.rush_readers is None:
+        args.rush_readers = 1000 if args.quick else 2000
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:

@@ -173,6 +173,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "seatback.urls"
 WSGI_APPLICATION = "seatback.wsgi.application"
 AUTH_USER_MODEL = "readers.Reader"
+# The signed-in reader of a session is read from the cache (no query per request); Django's
+# own backend stays listed so that sessions it started before keep working.
 LOGIN_URL = "pages:login"
 
 TEMPLATES = [
@@ -232,6 +234,10 @@ def _sqlite(path: str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Each server thread keeps its connection (opening one, with its PRAGMAs, cost about
+        # a third of a short request); checked before reuse, like PostgreSQL's.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so a check and its write never
             # interleave with another writer; WAL lets readers go on meanwhile.
@@ -430,12 +436,6 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "pages:oidc_authentication_callback"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_REDIRECT_URL_FAILURE = "/login?campus=failed"
 
-AUTHENTICATION_BACKENDS = [
-    "seatback.readers.backends.LocalPasswordBackend",
-    *(["seatback.readers.backends.LdapBackend"] if LDAP_URL else []),
-    *(["seatback.readers.backends.CampusCASBackend"] if CAS_SERVER_URL else []),
-    *(["seatback.readers.backends.CampusOIDCBackend"] if OIDC_ISSUER else []),
-]
 
 # Only the concurrency tests' control run turns this off, to show the race is real.
 SEAT_LOCKING = True
@@ -478,9 +478,15 @@ if CIRCULATION_BACKEND == "koha" and urlsplit(KOHA_URL).scheme not in ("http", "
 ILS_SIGN_IN = envbool("SEATBACK_ILS_SIGN_IN", "false")
 if ILS_SIGN_IN and CIRCULATION_BACKEND != "sip2":
     raise ImproperlyConfigured("SEATBACK_ILS_SIGN_IN: needs SEATBACK_CIRCULATION=sip2")
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
-    ["seatback.circulation.backends.IlsBackend"] if ILS_SIGN_IN else []
-)
+# Every way to sign in, in the order they are tried (docs/sign-in.md). Each reads the
+# signed-in reader of later requests from the cache (docs/caching.md).
+AUTHENTICATION_BACKENDS = [
+    "seatback.readers.backends.LocalPasswordBackend",
+    *(["seatback.readers.backends.LdapBackend"] if LDAP_URL else []),
+    *(["seatback.readers.backends.CampusCASBackend"] if CAS_SERVER_URL else []),
+    *(["seatback.readers.backends.CampusOIDCBackend"] if OIDC_ISSUER else []),
+    *(["seatback.circulation.backends.IlsBackend"] if ILS_SIGN_IN else []),
+]
 # The embedded circulation's rules: days a renewal adds, renewals allowed per loan.
 RENEWAL_DAYS = envint("SEATBACK_RENEWAL_DAYS", "30", minimum=1)
 MAX_RENEWALS = envint("SEATBACK_MAX_RENEWALS", "2", minimum=0)

@@ -1,4 +1,6 @@
-"""The front door for bookings: a per-process cap on booking requests inside Django,
+"""What answers before Django: the front door for bookings, and shared reads.
+
+The front door for bookings: a per-process cap on booking requests inside Django,
 answered with an immediate 503 `busy` (Retry-After) beyond it, before any of Django's work.
 
 In a rush, requests otherwise wait in the server's thread pool, unseen by the admission
@@ -9,15 +11,28 @@ and cost well under a millisecond each.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import re
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http.cookie import parse_cookie
 from django.utils import translation
 
+from seatback.api.serialize import iso
+from seatback.core import clock, live, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import refusal_parts
+from seatback.readers.services import cached_signed_in_reader
+
+log = logging.getLogger(__name__)
 
 BOOKING_PATH = "/api/v1/reservations"
 
@@ -53,4 +68,169 @@ class BookingFront:
         start_response(
             f"{status} Service Unavailable", [*headers, ("Content-Length", str(len(body)))]
         )
+        return [body]
+
+
+# Shared reads, answered before Django -------------------------------------------------------
+
+ROOMS = re.compile(r"/api/v1/rooms(?:/[0-9]+/seats)?")
+WATCH = re.compile(r"/api/v1/seats/([^/]+)/watch")
+SHARED_SECONDS = 5  # a shared answer is keyed by the second; this only clears it out
+
+# Seats by code (the seat with its room and library for the API's views; the seat id for
+# the watch front), cached under the places' version: any seat, room, library or retired
+# code saved or deleted changes the version (api/apps.py), so every cached seat is
+# forgotten at once. The timeout bounds what a write behind Django's back (an UPDATE
+# without save()) leaves visible.
+PLACES_KEY = "places-v"
+PLACE_SECONDS = 60
+
+
+def _place_key(kind: str, code: str) -> str:
+    return f"place:{kind}:{hashlib.sha256(code.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+
+
+def places_version() -> str:
+    """The places' version now: read it before reading the database, remember with it."""
+    return live.cached_token(PLACES_KEY)
+
+
+def places_changed() -> None:
+    """A seat, room, library or seat code changed: forget every cached place, now and
+    again when the transaction commits (a read racing the write cannot keep the old)."""
+    live.new_token(PLACES_KEY)
+    transaction.on_commit(lambda: live.new_token(PLACES_KEY))
+
+
+def cached_place(kind: str, code: str) -> Any:
+    """What remember_place stored for this code, if the places have not changed since."""
+    key = _place_key(kind, code)
+    found = cache.get_many([key, PLACES_KEY])
+    stored = found.get(key)
+    if stored is None or stored[1] != found.get(PLACES_KEY):
+        return None
+    return stored[0]
+
+
+def remember_place(kind: str, code: str, value: Any, version: str) -> None:
+    cache.set(_place_key(kind, code), (value, version), timeout=PLACE_SECONDS)
+
+
+class SharedReadFront:
+    """The reads every screen and watching page repeats, answered from the cache without
+    Django's request path: the room list and a room's seat map (`GET /api/v1/rooms`,
+    `GET /api/v1/rooms/{id}/seats`), and a seat's change token (`GET .../seats/{code}/watch`).
+
+    Only when everything is known: the reader, from the cache alone (a bearer token or a
+    session, checked as Django would: readers.services.cached_signed_in_reader), within
+    the per-reader read limit (one cache round trip), and the answer itself. The room reads
+    are Django's own earlier answer (status, headers and body) for the same path and
+    language, stored under the library's change token and the second of seatback's clock,
+    exactly as seats.selectors.shared_read keys the counts: a committed scan shows at the
+    next read, anything else within a second. The watch answer is built here (the seat's
+    change token and the server time) with the headers Django gave the last one. Anything
+    else, or anything unknown, goes to Django, whose answer fills the cache.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._watch_headers: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or not path.startswith("/api/v1/")
+            or environ.get("QUERY_STRING")
+        ):
+            return self.app(environ, start_response)
+        rooms = ROOMS.fullmatch(path)
+        watch = None if rooms else WATCH.fullmatch(path)
+        if rooms is None and watch is None:
+            return self.app(environ, start_response)
+        try:
+            answer = self._answer(environ, path, watch)
+        except Exception:  # a cache outage: Django's full path still answers
+            log.warning("shared read %s from the cache failed", path, exc_info=True)
+            answer = None
+        if answer is not None:
+            status, headers, body = answer
+            start_response(status, headers)
+            return [body]
+        return self._through(environ, start_response, path, watch)
+
+    def _language_key(self, environ: dict[str, Any]) -> str:
+        """What the language of an answer depends on (core.middleware.language_for)."""
+        chosen = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.LANGUAGE_COOKIE_NAME)
+        asked = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        return hashlib.sha256(f"{chosen}\n{asked}".encode("utf-8", "surrogatepass")).hexdigest()[
+            :16
+        ]
+
+    def _answer(
+        self, environ: dict[str, Any], path: str, watch: re.Match[str] | None
+    ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        now = clock.now()
+        session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
+        reader = cached_signed_in_reader(environ.get("HTTP_AUTHORIZATION", ""), session, now)
+        if reader is None:
+            return None
+        try:
+            ratelimit.hit("reads", f"r{reader.pk}", settings.RATE_LIMIT_READS_PER_MINUTE)
+        except Refusal:
+            return None  # Django counts it again and answers the refusal
+        language = self._language_key(environ)
+        if watch is None:
+            stored = cache.get(self._shared_key(path, language, now))
+            return tuple(stored) if stored else None  # type: ignore[return-value]
+        headers = self._watch_headers.get(language)
+        seat_id = cached_place("id", watch.group(1)) if headers else None
+        if headers is None or seat_id is None:
+            return None
+        body = json.dumps({"v": live.token(seat_id), "server_time": iso(now)}).encode()
+        return "200 OK", [*headers, ("Content-Length", str(len(body)))], body
+
+    @staticmethod
+    def _shared_key(path: str, language: str, now: datetime) -> str:
+        return f"front:{path}:{language}:{live.library_token()}:{int(now.timestamp())}"
+
+    def _through(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        path: str,
+        watch: re.Match[str] | None,
+    ) -> Any:
+        """Django's answer, kept for the next request when it is a 200 for everyone."""
+        key = None
+        if watch is None:
+            try:
+                now = clock.now()
+                key = self._shared_key(path, self._language_key(environ), now)
+            except Exception:
+                log.warning("shared read %s: no cache key", path, exc_info=True)
+        seen: dict[str, Any] = {}
+
+        def remember(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, *rest)
+
+        chunks = self.app(environ, remember)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        headers = seen.get("headers", [])
+        if seen.get("status", "").startswith("200 ") and not any(
+            name.lower() == "set-cookie" for name, _value in headers
+        ):
+            if watch is not None:
+                language = self._language_key(environ)
+                self._watch_headers[language] = [
+                    (n, v) for n, v in headers if n.lower() != "content-length"
+                ]
+            elif key is not None:
+                try:
+                    cache.set(key, (seen["status"], headers, body), timeout=SHARED_SECONDS)
+                except Exception:
+                    log.warning("shared read %s: not stored", path, exc_info=True)
         return [body]

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from seatback.api.decorators import api, json_body
+from seatback.api.front import cached_place, places_version, remember_place
 from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, me_extra, reader_json, room_json, seat_json
 from seatback.core import live, ratelimit
@@ -26,8 +27,22 @@ from seatback.seats.services import Situation
 
 
 def _seat(code: str, reader: Reader) -> Seat:
-    seat = Seat.objects.select_related("room__library").filter(code=code, active=True).first()
-    ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat is not None)  # no guessing
+    """The active seat with this code, with its room and library: from the cache while no
+    place changed (api/front.py), else one query. Unknown codes count against the reader
+    (no guessing)."""
+    seat: Seat | None = cached_place("seat", code)
+    if seat is None:
+        version = places_version()
+        seat = (
+            Seat.objects.select_related("room__library")
+            .filter(code=code, active=True)
+            .order_by()
+            .first()
+        )
+        if seat is not None:
+            remember_place("seat", code, seat, version)
+            remember_place("id", code, seat.pk, version)  # the page's polls go to the front
+    ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat is not None)
     if seat is None:
         raise Refusal("unknown_seat", **replaced(code))
     return seat
@@ -65,12 +80,15 @@ def seat_detail(request: HttpRequest, code: str, *, reader: Reader, now: datetim
 @api("GET")
 def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime) -> JsonResponse:
     """A light poll: the seat's change token and the server time, from the cache alone."""
+    version = places_version()
     seat_id = (
         Seat.objects.filter(code=code, active=True).order_by().values_list("id", flat=True).first()
     )
     ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat_id is not None)
     if seat_id is None:
         raise Refusal("unknown_seat", **replaced(code))
+    # The next poll of this seat is answered before Django (api/front.py).
+    remember_place("id", code, seat_id, version)
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
 
 
@@ -91,9 +109,7 @@ def seat_intent(
         raise Refusal("invalid_request", _("minutes must be a whole number."))
     found = presence_evidence(request, body, seat.room_id)
     result = services.perform(seat, reader, intent, now=now, evidence=found, minutes=minutes)
-    return JsonResponse(
-        {"outcome": result.outcome, "seat": seat_json(Situation.read(result.seat, reader, now))}
-    )
+    return JsonResponse({"outcome": result.outcome, "seat": seat_json(result.situation)})
 
 
 def _hold_json(hold: Hold | None, now: datetime) -> dict[str, Any] | None:

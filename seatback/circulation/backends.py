@@ -12,19 +12,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from seatback.circulation import services
 from seatback.circulation.adapters import Unavailable
 from seatback.core import clock
+from seatback.readers.backends import CachedReaderBackend
 from seatback.readers.models import Reader
 
 log = logging.getLogger(__name__)
 
 
-class IlsBackend(ModelBackend):
+class IlsBackend(CachedReaderBackend):
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,

@@ -42,6 +42,16 @@ def library_token() -> str:
     return _token(LIBRARY_KEY)
 
 
+def new_token(key: str) -> None:
+    """Give `key` a new token (anything cached under the old one is then out of date)."""
+    cache.set(key, secrets.token_hex(6), timeout=TOKEN_TTL)
+
+
+def cached_token(key: str) -> str:
+    """The token under `key`, made on first use."""
+    return _token(key)
+
+
 def _token(key: str) -> str:
     value = cache.get(key)
     if value is None:

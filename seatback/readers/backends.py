@@ -1,7 +1,8 @@
 """Sign-in backends, chosen by settings (docs/sign-in.md): the local password, LDAP or
 Active Directory (ldap3), CAS (django-cas-ng) and OpenID Connect (mozilla-django-oidc).
 The campus ones hand their attributes to readers.campus, which creates or refreshes the
-reader."""
+reader. Every one of them reads the signed-in reader of each request from the cache
+instead of the database (readers.models.cached_reader, docs/caching.md)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,23 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from seatback.core.errors import Refusal
 from seatback.readers.campus import reader_from_attributes
-from seatback.readers.models import Reader
+from seatback.readers.models import Reader, cached_reader
 
 log = logging.getLogger(__name__)
 
 
-class LocalPasswordBackend(ModelBackend):
+class CachedReaderBackend(ModelBackend):
+    """The session's reader from the cache (one query saved on every signed-in request)."""
+
+    def get_user(self, user_id: Any) -> Reader | None:  # type: ignore[override]
+        try:
+            reader = cached_reader(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return reader if reader is not None and self.user_can_authenticate(reader) else None
+
+
+class LocalPasswordBackend(CachedReaderBackend):
     """The card number and Seatback's own password. SEATBACK_LOCAL_SIGN_IN=staff keeps it
     for librarians and administrators only (readers use the campus service), =off for none."""
 
@@ -63,7 +75,7 @@ class CampusUnavailable(Refusal):
         )
 
 
-class LdapBackend(ModelBackend):
+class LdapBackend(CachedReaderBackend):
     """Bind as the service account, find the reader's entry, bind as the reader with the
     password they typed, then map the entry's attributes."""
 
@@ -119,6 +131,8 @@ class LdapBackend(ModelBackend):
 class CampusCASBackend(CASBackend):
     """Validates the service ticket with the CAS server (CAS 2.0 / 3.0 serviceValidate),
     then maps the user and the released attributes."""
+
+    get_user = CachedReaderBackend.get_user  # type: ignore[assignment]
 
     def authenticate(  # type: ignore[override]
         self, request: HttpRequest, ticket: str, service: str
@@ -181,6 +195,13 @@ def oidc_setting(attr: str, *default: Any) -> Any:
 
 class CampusOIDCBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(oidc_setting)
+
+    def get_user(self, user_id: Any) -> Reader | None:
+        try:
+            reader = cached_reader(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return reader if reader is not None and reader.is_active else None
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: Any) -> Any:
         claims = self.get_userinfo(access_token, id_token, payload)

@@ -7,11 +7,70 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+# Requests identify their reader from the cache (Redis when REDIS_URL is set), not with a
+# query: a token's reader and creation time under the token's digest, a reader under its
+# id. Every write to a reader or a token forgets what the cache says of it (now and again
+# when the transaction commits, so a read racing the write cannot keep the old row); the
+# timeout only bounds how long a write made behind Django's back (raw SQL) could go unseen.
+CACHE_SECONDS = 300
 
-class ReaderManager(BaseUserManager["Reader"]):
+
+def _reader_key(reader_id: int) -> str:
+    return f"reader:{reader_id}"
+
+
+def _token_key(digest: str) -> str:
+    return f"token:{digest}"
+
+
+def _forget(keys: list[str]) -> None:
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_readers(reader_ids: Any) -> None:
+    """Drop these readers from the cache (called by every write to them)."""
+    _forget([_reader_key(pk) for pk in reader_ids])
+
+
+def cached_reader(reader_id: int, *, cache_only: bool = False) -> Reader | None:
+    """The reader with this id, from the cache or else (unless cache_only) the database,
+    then cached."""
+    reader: Reader | None = cache.get(_reader_key(reader_id))
+    if reader is None and not cache_only:
+        reader = Reader.objects.filter(pk=reader_id).first()
+        if reader is not None:
+            cache.set(_reader_key(reader_id), reader, timeout=CACHE_SECONDS)
+    return reader
+
+
+class ReaderQuerySet(models.QuerySet["Reader"]):
+    def update(self, **fields: Any) -> int:
+        """UPDATE, then forget the readers it changed."""
+        ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**fields)
+        forget_readers(ids)
+        return changed
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        changed = super().bulk_update(objs, fields, batch_size=batch_size)
+        forget_readers([obj.pk for obj in objs])
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        ids = list(self.values_list("pk", flat=True))
+        deleted = super().delete()
+        forget_readers(ids)
+        return deleted
+
+
+class ReaderManager(BaseUserManager.from_queryset(ReaderQuerySet)):  # type: ignore[misc]
     def create_user(self, card_number: str, password: str | None = None, **fields: Any) -> Reader:
         reader = self.model(card_number=card_number, **fields)
         if password:
@@ -50,6 +109,16 @@ class Reader(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), auto_now_add=True)
 
     objects: ClassVar[ReaderManager] = ReaderManager()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_readers([self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        pk = self.pk
+        deleted = super().delete(*args, **kwargs)
+        forget_readers([pk])
+        return deleted
 
     USERNAME_FIELD = "card_number"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
@@ -124,16 +193,32 @@ class ApiToken(models.Model):
 
     @classmethod
     def revoke(cls, key: str) -> None:
-        cls.objects.filter(digest=_digest(key)).delete()
+        digest = _digest(key)
+        cls.objects.filter(digest=digest).delete()
+        _forget([_token_key(digest)])
 
     @classmethod
-    def reader_for(cls, key: str, now: datetime) -> Reader | None:
-        """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME."""
-        token = (
-            cls.objects.select_related("reader")
-            .filter(digest=_digest(key), created__gt=now - TOKEN_LIFETIME)
-            .first()
-        )
-        if token is None or not token.reader.is_active:
+    def reader_for(cls, key: str, now: datetime, *, cache_only: bool = False) -> Reader | None:
+        """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME.
+
+        From the cache when it knows the token (no query); otherwise (unless cache_only)
+        one query, whose answer is cached. Unknown tokens are not cached (anyone could fill
+        the cache)."""
+        digest = _digest(key)
+        known: tuple[int, datetime] | None = cache.get(_token_key(digest))
+        if known is None and cache_only:
             return None
-        return token.reader
+        if known is None:
+            token = cls.objects.select_related("reader").filter(digest=digest).order_by()[:1]
+            found = next(iter(token), None)
+            if found is None:
+                return None
+            known = (found.reader_id, found.created)
+            cache.set(_token_key(digest), known, timeout=CACHE_SECONDS)
+            cache.set(_reader_key(found.reader_id), found.reader, timeout=CACHE_SECONDS)
+            reader: Reader | None = found.reader
+        else:
+            reader = cached_reader(known[0], cache_only=cache_only)
+        if known[1] <= now - TOKEN_LIFETIME or reader is None or not reader.is_active:
+            return None
+        return reader

@@ -39,6 +39,9 @@ INTENTS = ("challenge", "claim", "return", "withdraw", "release", "step-out", "c
 class Outcome:
     outcome: str
     seat: Seat
+    # The situation after the scan, as the transaction left it (the answer's seat state):
+    # what the intent changed, applied to what was read under the lock, not read again.
+    situation: Situation
 
 
 def seconds_until(moment: datetime, now: datetime) -> int:
@@ -73,9 +76,21 @@ class Situation:
     upcoming: Sequence[Booking] = field(default_factory=list)  # bookings not yet checked in
 
     @classmethod
-    def read(cls, seat: Seat, reader: Reader | None, now: datetime) -> Situation:
-        pending = Challenge.objects.pending(now)
-        current = Hold.objects.current(now)
+    def read(
+        cls, seat: Seat, reader: Reader | None, now: datetime, *, settle: bool = False
+    ) -> Situation:
+        """The situation at `now`. settle (inside the seat transaction, with a reader): also
+        mark the seat's and reader's rows whose time has run out, so that the unique
+        constraints see the truth; they are found by the same two queries that read the
+        pending clocks and holds, so settling costs a statement only when there is
+        something to settle."""
+        if settle:
+            assert reader is not None
+            pending = Challenge.objects.filter(status=Challenge.Status.PENDING)
+            current = Hold.objects.filter(ended_at__isnull=True)
+        else:
+            pending = Challenge.objects.pending(now)
+            current = Hold.objects.current(now)
         last_return = (
             Challenge.objects.filter(seat=seat, status=Challenge.Status.RETURNED)
             .order_by("-ended_at")
@@ -98,6 +113,8 @@ class Situation:
         else:
             pendings = list(pending.filter(seat=seat).select_related("challenger"))
             holds = list(current.filter(seat=seat).select_related("reader"))
+        if settle:
+            pendings, holds = _settle_run_out_rows(pendings, holds, now)
         return cls(
             seat=seat,
             reader=reader,
@@ -382,22 +399,33 @@ def _take(s: Situation, source: str) -> None:
     assert s.reader is not None
     if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
         end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
-    Hold.objects.create(
+    s.hold = s.reader_hold = Hold.objects.create(
         seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at
     )
 
 
 def _end_challenge(s: Situation, status: str) -> None:
-    assert s.challenge is not None
-    Challenge.objects.filter(pk=s.challenge.pk).update(
+    """End the seat's pending challenge; the situation no longer has it."""
+    challenge = s.challenge
+    assert challenge is not None
+    Challenge.objects.filter(pk=challenge.pk).update(
         status=status, ended_at=s.now, ended_by=s.reader
     )
+    challenge.status, challenge.ended_at, challenge.ended_by = status, s.now, s.reader
+    s.challenge = None
+    if s.reader_challenge is not None and s.reader_challenge.pk == challenge.pk:
+        s.reader_challenge = None
+    mine = s.my_last_challenge
+    if mine is not None and mine.pk == challenge.pk:
+        mine.status, mine.ended_at, mine.ended_by = status, s.now, s.reader
+    if status == Challenge.Status.RETURNED:
+        s.last_return_at = s.now
 
 
 def _apply_challenge(s: Situation, _minutes: int | None) -> str:
     assert s.reader is not None
     deadline = s.policy.deadline(s.now)
-    Challenge.objects.create(
+    s.challenge = s.reader_challenge = s.my_last_challenge = Challenge.objects.create(
         seat=s.seat,
         challenger=s.reader,
         started_at=s.now,
@@ -410,6 +438,7 @@ def _apply_challenge(s: Situation, _minutes: int | None) -> str:
 def _apply_claim(s: Situation, _minutes: int | None) -> str:
     _end_challenge(s, Challenge.Status.CLAIMED)
     end_hold(s.hold, s.now, Hold.EndReason.CLAIMED)
+    s.hold = None
     _take(s, Hold.Source.CLAIM)
     return "claimed"
 
@@ -424,6 +453,7 @@ def _apply_return(s: Situation, _minutes: int | None) -> str:
     assert s.hold is not None
     # Back from a step-out: it ends now (away_until is kept as when it ended).
     Hold.objects.filter(pk=s.hold.pk).update(away_until=s.now)
+    s.hold.away_until = s.now
     return "returned"
 
 
@@ -434,17 +464,19 @@ def _apply_withdraw(s: Situation, _minutes: int | None) -> str:
 
 def _apply_release(s: Situation, _minutes: int | None) -> str:
     end_hold(s.hold, s.now, Hold.EndReason.RELEASED)
+    s.hold = s.reader_hold = None  # the reader's own hold of this seat
     return "released"
 
 
 def _apply_step_out(s: Situation, minutes: int | None) -> str:
     assert s.hold is not None
     length = timedelta(minutes=minutes) if minutes else s.policy.step_out
-    Hold.objects.filter(pk=s.hold.pk).update(away_until=min(s.now + length, s.hold.closes_at))
+    s.hold.away_until = min(s.now + length, s.hold.closes_at)
+    Hold.objects.filter(pk=s.hold.pk).update(away_until=s.hold.away_until)
     return "stepped_out"
 
 
-APPLY: dict[str, Callable[[Situation, int | None], str]] = {
+APPLY: dict[str, Apply] = {
     "challenge": _apply_challenge,
     "claim": _apply_claim,
     "return": _apply_return,
@@ -454,12 +486,18 @@ APPLY: dict[str, Callable[[Situation, int | None], str]] = {
 }
 
 
+# The intents whose apply keeps the Situation true to what it wrote (above): the answer is
+# built from it. After any other (a plugged-in intent) the situation is read again.
+_KEEPS_SITUATION = set(APPLY)
+
+
 def plug_in_intent(intent: str, rule: Rule, apply: Apply) -> None:
     """Let a domain app above this one decide and carry out one of INTENTS, inside the same
     transaction and locks as every scan (reservations plugs in `checkin`)."""
     if intent not in INTENTS:
         raise ValueError(f"unknown intent {intent!r}")
     RULES[intent], APPLY[intent] = rule, apply
+    _KEEPS_SITUATION.discard(intent)
 
 
 # The transaction ------------------------------------------------------------------------
@@ -484,20 +522,37 @@ def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     return locked_seat, locked_reader
 
 
-def _settle_run_out(challenges: Q, holds: Q, now: datetime) -> tuple[int, int]:
-    """Mark the matching rows whose time has run out: lapsed clocks, holds ended by closing."""
-    lapsed = Challenge.objects.filter(
+def _lapse(challenges: Q, now: datetime) -> int:
+    """Mark the matching clocks whose claim window is over as lapsed."""
+    return Challenge.objects.filter(
         challenges, status=Challenge.Status.PENDING, claim_until__lte=now
     ).update(status=Challenge.Status.LAPSED, ended_at=F("claim_until"))
-    closed = Hold.objects.filter(holds, ended_at__isnull=True, closes_at__lte=now).update(
+
+
+def _close(holds: Q, now: datetime) -> int:
+    """Mark the matching holds whose room has closed as ended by closing."""
+    return Hold.objects.filter(holds, ended_at__isnull=True, closes_at__lte=now).update(
         ended_at=F("closes_at"), end_reason=Hold.EndReason.CLOSED
     )
-    return lapsed, closed
 
 
-def _settle(seat: Seat, reader: Reader, now: datetime) -> None:
-    """Settle this seat's and this reader's rows, so the unique constraints see the truth."""
-    _settle_run_out(Q(seat=seat) | Q(challenger=reader), Q(seat=seat) | Q(reader=reader), now)
+def _settle_run_out(challenges: Q, holds: Q, now: datetime) -> tuple[int, int]:
+    """Mark the matching rows whose time has run out: lapsed clocks, holds ended by closing."""
+    return _lapse(challenges, now), _close(holds, now)
+
+
+def _settle_run_out_rows(
+    pendings: list[Challenge], holds: list[Hold], now: datetime
+) -> tuple[list[Challenge], list[Hold]]:
+    """Of these not-ended rows, mark those whose time has run out as _settle_run_out does
+    (at most two of each: the constraints); the rows still in force."""
+    lapsed = [c.pk for c in pendings if c.claim_until <= now]
+    closed = [h.pk for h in holds if h.closes_at <= now]
+    if lapsed:
+        _lapse(Q(pk__in=lapsed), now)
+    if closed:
+        _close(Q(pk__in=closed), now)
+    return [c for c in pendings if c.claim_until > now], [h for h in holds if h.closes_at > now]
 
 
 def _record(
@@ -543,8 +598,7 @@ def perform(
             locking.seat_transaction(),
         ):
             seat, reader = lock(seat, reader)
-            _settle(seat, reader, now)
-            situation = Situation.read(seat, reader, now)
+            situation = Situation.read(seat, reader, now, settle=True)
             presence = assess(
                 intent,
                 seat.room,
@@ -560,6 +614,8 @@ def perform(
             refusal = refusal_for(intent, situation, minutes) or presence.refusal()
             if refusal is None:
                 outcome = APPLY[intent](situation, minutes)
+                if intent not in _KEEPS_SITUATION:
+                    situation = Situation.read(seat, reader, now)
                 transaction.on_commit(lambda: live.bump(seat.pk))
             _record(
                 seat,
@@ -577,7 +633,7 @@ def perform(
         raise
     if refusal is not None:
         raise refusal
-    return Outcome(outcome=outcome, seat=seat)
+    return Outcome(outcome=outcome, seat=seat, situation=situation)
 
 
 def _record_apart(

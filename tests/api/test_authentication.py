@@ -9,7 +9,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from seatback.core import clock
 from seatback.library.models import Seat
@@ -73,6 +75,36 @@ def test_a_token_of_a_deactivated_reader_stops_working(alice: Reader) -> None:
     assert (
         Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     )
+
+
+def reader_queries(client: Client, url: str) -> list[str]:
+    """The statements a GET of `url` sent to the token and reader tables."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tables = (ApiToken._meta.db_table, Reader._meta.db_table)
+    return [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in tables)]
+
+
+def test_a_known_token_or_session_is_checked_without_a_query(alice: Reader, bob: Reader) -> None:
+    by_token = Client(headers={"Authorization": f"Bearer {ApiToken.issue(alice, clock.now())}"})
+    by_cookie = signed_in_browser(bob)
+    for client in (by_token, by_cookie):
+        assert reader_queries(client, "/api/v1/rooms")  # the first time: looked up
+        assert reader_queries(client, "/api/v1/rooms") == []  # then: from the cache
+
+
+def test_a_ban_or_a_deactivation_shows_at_once_though_the_reader_was_cached(
+    alice: Reader,
+) -> None:
+    at_clock(at("09:00"))
+    client = Client(headers={"Authorization": f"Bearer {ApiToken.issue(alice, clock.now())}"})
+    assert client.get("/api/v1/me").json()["ban"] is None
+    Reader.objects.filter(pk=alice.pk).update(banned_until=at("18:00"), ban_reason="三次未签到")
+    assert client.get("/api/v1/me").json()["ban"]["reason"] == "三次未签到"
+    alice.refresh_from_db()
+    alice.is_active = False
+    alice.save()
+    assert client.get("/api/v1/me").status_code == 401
 
 
 def test_a_cookie_signed_in_post_without_csrf_is_refused_and_changes_nothing(

@@ -96,14 +96,17 @@ def test_sqlite_busy_timeout_is_busy(
     """SQLite: another writer keeps the database locked past the busy timeout: 503 busy.
 
     The scan is not recorded: its record needs the same write lock. The busy timeout is
-    cut to 1 s (new connections read it from the settings) to keep the test short.
+    cut to 1 s (new connections read it from the settings: set before the phone signs in
+    and its server thread connects) to keep the test short.
     """
     if vendor != "sqlite":
         pytest.skip("SQLite's busy timeout; PostgreSQL's lock_timeout is tested above")
     (seat,) = new_seats(1)
     (reader,) = new_readers(1)
-    (phone,) = phones([reader])
+    # Connections persist (CONN_MAX_AGE): the phone's server thread opens its connection
+    # when the phone signs in, so the shorter timeout must be set before that.
     monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", LOCK_TIMEOUT)
+    (phone,) = phones([reader])
     with (
         database_locked(vendor, seat, reader),
         in_background(lambda: phone.intent(seat.code, "challenge")) as pending,
@@ -141,8 +144,11 @@ def test_an_unknown_intent_is_refused_not_500_while_the_database_is_busy(
     written in time; on PostgreSQL it is written at once, the seat's lock does not stop it."""
     (seat,) = new_seats(1)
     holder, reader = new_readers(2)
+    if vendor == "sqlite":  # SQLite's busy timeout (PostgreSQL's lock_timeout is above)
+        # Connections persist (CONN_MAX_AGE): the phone's server thread opens its
+        # connection when the phone signs in, so the shorter timeout is set before that.
+        monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", LOCK_TIMEOUT)
     (phone,) = phones([reader])
-    monkeypatch.setitem(connections.settings["default"]["OPTIONS"], "timeout", LOCK_TIMEOUT)
     with (
         database_locked(vendor, seat, holder),
         in_background(lambda: phone.intent(seat.code, "dance")) as pending,

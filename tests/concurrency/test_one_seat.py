@@ -16,7 +16,6 @@ from django.test import override_settings
 
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
-from seatback.seats import services
 from seatback.seats.models import Challenge, Hold, ScanRecord
 from tests.concurrency.race import CheckProbe, Phone, Reply, tally, together
 
@@ -160,7 +159,6 @@ def test_control_without_locks_the_race_is_real(
     phones: Callable[[list[Reader]], list[Phone]],
     probe: CheckProbe,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
     vendor: str,
 ) -> None:
     """Control: the same 50-reader race with SEAT_LOCKING=False shows what the locks prevent.
@@ -175,16 +173,11 @@ def test_control_without_locks_the_race_is_real(
     hits the partial unique index `one_pending_challenge_per_seat` (IntegrityError), which
     `perform` answers with 503 `busy`.
 
-    SQLite: with the code as it is, SEAT_LOCKING=False alone shows no race: the first
-    statement of the transaction is `_settle`'s UPDATE, and SQLite makes a deferred
-    transaction a writer (taking the one write lock, waiting for it) at its first write
-    statement, even one that matches no row, so the check still runs under the write lock.
-    That first phase is measured and printed, not asserted. To show the race BEGIN
-    IMMEDIATE guards against (a transaction that reads before it writes), the second phase
-    also makes `_settle` a no-op, which changes no data here (nothing has run out: fresh
-    seats, nobody holds anything) and only removes that incidental early write. Then
-    several transactions pass the check on the same snapshot and all but the first writer
-    fail with "database is locked" (the snapshot they checked is stale), answered `busy`.
+    SQLite: with SEAT_LOCKING=False the transaction is deferred, and its first statements
+    are reads (settling run-out rows writes only when there is one: none here, fresh seats,
+    nobody holds anything), so several transactions pass the check on the same snapshot
+    and all but the first writer fail with "database is locked" (the snapshot they checked
+    is stale), answered `busy`: the race BEGIN IMMEDIATE guards against.
 
     Asserted in every round: the responses are only 200 challenge_started, 409
     seat_challenged and 503 busy (never a 500), exactly one winner, at least (passers - 1)
@@ -193,10 +186,6 @@ def test_control_without_locks_the_race_is_real(
     seat and per reader). Asserted overall: at least one round showed the race.
     """
     devices = phones(new_readers(READERS))
-    if vendor == "sqlite":
-        as_is = _control_rounds(new_seats(CONTROL_ROUNDS), devices, probe, caplog)
-        _report("control on sqlite, SEAT_LOCKING=False only", as_is)
-        monkeypatch.setattr(services, "_settle", lambda seat, reader, now: None)
     rows = _control_rounds(new_seats(CONTROL_ROUNDS), devices, probe, caplog)
     raced = _report(f"control on {vendor}", rows)
     assert raced >= 1, f"no round showed the race without locks: {rows}"

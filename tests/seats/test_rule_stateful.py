@@ -218,6 +218,31 @@ class Model:
         return "stepped_out"
 
 
+def looks(s: Situation) -> tuple[object, ...]:
+    """Everything a seat's answer shows of a situation, and what the rule reads from it."""
+
+    def key(row: Challenge | Hold | None) -> tuple[object, ...] | None:
+        if row is None:
+            return None
+        if isinstance(row, Hold):
+            return (row.pk, row.reader_id, row.since, row.away_until, row.closes_at)
+        return (row.pk, row.challenger_id, row.status, row.deadline, row.claim_until)
+
+    return (
+        s.state,
+        s.actions(),
+        s.cooldown_until,
+        s.last_return_at,
+        s.away,
+        key(s.challenge),
+        key(s.hold),
+        key(s.reader_challenge),
+        key(s.reader_hold),
+        key(s.my_last_challenge),
+        s.reservation,
+    )
+
+
 def instant(t: int) -> datetime:
     return MIDNIGHT + timedelta(minutes=t)
 
@@ -437,9 +462,10 @@ class SeatRule(RuleBasedStateMachine):
 
         # ...and exactly what the service then accepts (below).
         try:
-            outcome = services.perform(
+            after = services.perform(
                 self.seats[s], self.readers[r], intent, now=self.now, minutes=minutes
-            ).outcome
+            )
+            outcome = after.outcome
         except Refusal as refusal:
             assert not predicted, (intent, refusal.code)
             assert refusal.code != "busy"
@@ -450,6 +476,9 @@ class SeatRule(RuleBasedStateMachine):
                 assert before.challenge is not None
                 assert self.now >= before.challenge.deadline
             assert outcome == self.model.apply(r, s, intent, minutes)
+            # The answer's seat (built from what the transaction knew) is the seat as a
+            # fresh read sees it.
+            assert looks(after.situation) == looks(self.situation(s, r))
 
         self.scans += 1
         record = ScanRecord.objects.order_by("-id").first()

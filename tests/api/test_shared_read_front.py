@@ -1,0 +1,199 @@
+"""The shared-read front (api/front.py): the room list, a room's seat map and a seat's change
+token answered from the cache before Django, exactly as Django answers them.
+
+These requests go through the server's WSGI application (seatback.wsgi), as gunicorn
+calls it, not through Django's test client (which would skip the front).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import signals
+from django.db import close_old_connections, connection
+from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
+
+from seatback.core import clock
+from seatback.library.models import Room, Seat
+from seatback.readers.models import ApiToken, Reader
+from seatback.wsgi import application
+from tests.api.conftest import at_clock
+from tests.conftest import PASSWORD, at
+
+pytestmark = pytest.mark.django_db
+
+Answer = tuple[str, dict[str, str], bytes]
+
+
+def call(path: str, method: str = "GET", **headers: str) -> Answer:
+    """One request through the WSGI application; status, headers (by lower-case name), body."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+    }
+    if method == "POST":
+        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH="0")
+    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
+    setup_testing_defaults(environ)
+    seen: dict[str, Any] = {}
+    # As Django's test client does: the test's transaction keeps its connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
+        seen["status"], seen["headers"] = status, response_headers
+
+    try:
+        chunks = application(environ, start_response)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return seen["status"], {k.lower(): v for k, v in seen["headers"]}, body
+
+
+def token_of(reader: Reader) -> dict[str, str]:
+    return {"authorization": f"Bearer {ApiToken.issue(reader, clock.now())}"}
+
+
+def queries_of(request: Callable[[], Answer]) -> tuple[Answer, int]:
+    with CaptureQueriesContext(connection) as queries:
+        answer = request()
+    return answer, len(queries)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/rooms", "/api/v1/rooms/{room}/seats"])
+def test_a_second_screen_gets_django_s_answer_without_a_query(
+    path: str, room: Room, seat: Seat, alice: Reader, bob: Reader
+) -> None:
+    at_clock(at("09:00"))
+    path = path.format(room=room.pk)
+    first, first_queries = queries_of(lambda: call(path, **token_of(alice)))
+    assert first[0] == "200 OK"
+    assert first_queries > 0
+    as_bob = token_of(bob)
+    call(path, **as_bob)  # bob's token is now known to the cache
+    again, again_queries = queries_of(lambda: call(path, **as_bob))
+    assert again_queries == 0
+    assert again == first  # the same status, headers and body
+
+
+@pytest.fixture
+def tokens(alice: Reader, bob: Reader) -> tuple[dict[str, str], dict[str, str]]:
+    """alice's and bob's bearer tokens, as request headers."""
+    return token_of(alice), token_of(bob)
+
+
+def test_a_scan_shows_at_the_next_read_and_the_clock_moves_it_on(
+    room: Room,
+    seat: Seat,
+    tokens: tuple[dict[str, str], dict[str, str]],
+    django_capture_on_commit_callbacks: TestCase.captureOnCommitCallbacks,
+) -> None:
+    at_clock(at("09:00"))
+    as_alice, as_bob = tokens
+    path = f"/api/v1/rooms/{room.pk}/seats"
+
+    def state() -> str:
+        status, _headers, body = call(path, **as_bob)
+        assert status == "200 OK"
+        return next(s["state"] for s in json.loads(body) if s["id"] == seat.pk)
+
+    assert state() == "free"
+    assert state() == "free"  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        status, _h, _b = call(f"/api/v1/seats/{seat.code}/challenge", "POST", **as_alice)
+    assert status == "200 OK"
+    assert state() == "challenged"
+    # The clock runs out with no scan to announce it: shown once the second changes.
+    at_clock(at("12:00"))
+    assert state() == "free"
+
+
+def test_strangers_are_still_refused(room: Room, alice: Reader) -> None:
+    at_clock(at("09:00"))
+    call("/api/v1/rooms", **token_of(alice))  # an answer is in the cache now
+    status, _headers, body = call("/api/v1/rooms")
+    assert status.startswith("401")
+    assert json.loads(body)["error"]["code"] == "not_authenticated"
+    status, _headers, _body = call("/api/v1/rooms", authorization="Bearer guessed")
+    assert status.startswith("401")
+
+
+def test_a_revoked_token_is_refused_at_once(room: Room, alice: Reader) -> None:
+    at_clock(at("09:00"))
+    as_alice = token_of(alice)
+    assert call("/api/v1/rooms", **as_alice)[0] == "200 OK"
+    assert call("/api/v1/rooms", **as_alice)[0] == "200 OK"
+    assert call("/api/v1/session", "DELETE", **as_alice)[0].startswith("204")
+    assert call("/api/v1/rooms", **as_alice)[0].startswith("401")
+
+
+def test_a_deactivated_reader_is_refused_at_once(room: Room, alice: Reader) -> None:
+    at_clock(at("09:00"))
+    as_alice = token_of(alice)
+    assert call("/api/v1/rooms", **as_alice)[0] == "200 OK"
+    assert call("/api/v1/rooms", **as_alice)[0] == "200 OK"
+    get_user_model().objects.filter(pk=alice.pk).update(is_active=False)
+    assert call("/api/v1/rooms", **as_alice)[0].startswith("401")
+
+
+def session_cookie_of(reader: Reader) -> dict[str, str]:
+    client = Client()
+    assert client.login(card_number=reader.card_number, password=PASSWORD)
+    return {"cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+def test_a_session_is_checked_as_django_checks_it(room: Room, alice: Reader) -> None:
+    at_clock(at("09:00"))
+    cookie = session_cookie_of(alice)
+    first = call("/api/v1/rooms", **cookie)
+    assert first[0] == "200 OK"
+    again, queries = queries_of(lambda: call("/api/v1/rooms", **cookie))
+    assert (again, queries) == (first, 0)
+    alice.set_password("a new one")
+    alice.save()
+    # A changed password ends the session, as in Django: not answered from the cache.
+    assert call("/api/v1/rooms", **cookie)[0].startswith("401")
+
+
+def test_the_watch_poll_is_answered_from_the_cache_and_sees_a_change(
+    django_capture_on_commit_callbacks: TestCase.captureOnCommitCallbacks,
+    tokens: tuple[dict[str, str], dict[str, str]],
+    seat: Seat,
+) -> None:
+    path = f"/api/v1/seats/{seat.code}/watch"
+    as_alice, as_bob = tokens
+    at_clock(at("09:00"))
+    first = call(path, **as_alice)
+    assert first[0] == "200 OK"
+    again, queries = queries_of(lambda: call(path, **as_alice))
+    assert queries == 0
+    assert again == first  # same token, same server time, same headers
+    with django_capture_on_commit_callbacks(execute=True):
+        assert call(f"/api/v1/seats/{seat.code}/challenge", "POST", **as_bob)[0] == "200 OK"
+    at_clock(at("09:01"))
+    changed, queries = queries_of(lambda: call(path, **as_alice))
+    assert queries == 0
+    assert json.loads(changed[2])["v"] != json.loads(first[2])["v"]
+    assert json.loads(changed[2])["server_time"].startswith("2")
+    assert changed[1]["content-length"] == str(len(changed[2]))
+
+
+def test_a_retired_code_is_not_watched_from_the_cache(seat: Seat, alice: Reader) -> None:
+    at_clock(at("09:00"))
+    as_alice = token_of(alice)
+    path = f"/api/v1/seats/{seat.code}/watch"
+    assert call(path, **as_alice)[0] == "200 OK"
+    seat.active = False
+    seat.save()
+    assert call(path, **as_alice)[0].startswith("404")
