@@ -5,11 +5,12 @@ from django.urls import include, path
 from seatback.ops import health
 from seatback.ops.metrics import metrics_view
 
-# Under /api/ every error is the JSON error shape; a Redis outage is a 503 (ops/errors.py).
-handler400 = "seatback.ops.errors.bad_request"
-handler403 = "seatback.ops.errors.forbidden"
-handler404 = "seatback.ops.errors.not_found"
-handler500 = "seatback.ops.errors.server_error"
+# Under /api/ every error is the JSON error shape, a Redis outage is a 503 (ops/errors.py);
+# elsewhere the reader pages' own error pages (pages/error_views.py).
+handler400 = "seatback.handlers.bad_request"
+handler403 = "seatback.handlers.forbidden"
+handler404 = "seatback.handlers.not_found"
+handler500 = "seatback.handlers.server_error"
 
 urlpatterns = [
     # Answered by ops.health.HealthCheckMiddleware before the rest; named here for reverse().
@@ -26,7 +27,3 @@ urlpatterns = [
     path("library/", include("seatback.pages.library_urls")),
     path("", include("seatback.pages.urls")),
 ]
-
-handler403 = "seatback.pages.error_views.permission_denied"
-handler404 = "seatback.pages.error_views.page_not_found"
-handler500 = "seatback.pages.error_views.server_error"
