@@ -1062,6 +1062,56 @@ def _harden(schema: dict[str, Any]) -> None:
                 responses.setdefault("413", body["413"])
 
 
+# The later doors' requests, stated as precisely as the server checks them.
+SOME_TEXT = (
+    "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*\\S[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+)
+CARD = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
+ISBN = {"type": "string", "minLength": 10, "maxLength": 17, "pattern": "^[0-9Xx-]+$"}
+DAY = {
+    "type": "string",
+    "description": "YYYY-MM-DD; empty or absent: today",
+    "pattern": "^((19[7-9][0-9]|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?$",
+}
+
+
+def _body(path: str, method: str = "post") -> dict[str, Any]:
+    content = SCHEMA["paths"][path][method]["requestBody"]["content"]["application/json"]
+    return dict(content["schema"]["properties"])
+
+
+_ask = SCHEMA["paths"]["/ask"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+_ask["properties"]["message"] = {"type": "string", "maxLength": 500, "pattern": SOME_TEXT}
+_space_booking = SCHEMA["paths"]["/space-bookings"]["post"]["requestBody"]["content"][
+    "application/json"
+]["schema"]["properties"]
+_space_booking.update(
+    space_id=dict(ID),
+    start=REQUEST_TIME,
+    end=REQUEST_TIME,
+    companions={"type": "array", "maxItems": 50, "uniqueItems": True, "items": CARD},
+)
+for _parameter in SCHEMA["paths"]["/occupancy/history"]["get"]["parameters"]:
+    if _parameter["name"] == "day":
+        _parameter["schema"] = DAY
+for _path, _name, _value in (
+    ("/library/loans/{item}/renew", "item", CARD),
+    ("/library/isbn/{number}", "number", ISBN),
+):
+    SCHEMA["paths"][_path]["parameters"] = [
+        {**p, "schema": _value} if p["name"] == _name else p
+        for p in SCHEMA["paths"][_path]["parameters"]
+    ]
+SCHEMA["paths"]["/library/search"]["get"]["security"] = []
+_purchase = SCHEMA["paths"]["/library/purchase-requests"]["post"]["requestBody"]["content"][
+    "application/json"
+]["schema"]["properties"]
+_purchase.update(
+    isbn=ISBN,
+    note={"type": "string", "maxLength": 300},
+    title={"type": "string", "maxLength": 200},
+)
+
 booking = SCHEMA["paths"]["/reservations"]["post"]["requestBody"]["content"]["application/json"]
 booking["schema"]["properties"].update(seat_id=dict(ID), start=REQUEST_TIME, end=REQUEST_TIME)
 position = SCHEMA["paths"]["/seats/{code}/{intent}"]["post"]["requestBody"]["content"][
