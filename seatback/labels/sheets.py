@@ -218,15 +218,17 @@ def layout(seat: Seat, width: float, height: float, cjk_font: str = CJK_FONT) ->
 
 
 def write_csv(seats: Sequence[Seat], out: str) -> None:
-    """room,label,code,url; `out` "-" writes to standard output. Cells a spreadsheet
-    would run as a formula are written as text (core.exports)."""
+    """room,label,code,url; `out` "-" writes to standard output. The room and label (typed
+    by people) are written as text where a spreadsheet would run them as a formula
+    (core.exports); the code and URL are ours and go out exactly, since other tools read
+    them (spec §4), and new codes never start with "-" (library.models.new_seat_code)."""
 
     def rows(handle: IO[str]) -> None:
         writer = csv.writer(handle)
         writer.writerow(["room", "label", "code", "url"])
         for seat in seats:
-            row = [seat.room.name, seat.label, seat.code, seat_url(seat.code)]
-            writer.writerow(safe_row(row))  # a label "=HYPERLINK(…)" stays text
+            named = safe_row([seat.room.name, seat.label])  # a label "=HYPERLINK(…)" stays text
+            writer.writerow([*named, seat.code, seat_url(seat.code)])
 
     if out == "-":
         rows(sys.stdout)

@@ -10,8 +10,13 @@ from seatback.library.policy import Policy
 
 
 def new_seat_code() -> str:
-    """An unguessable token for a seat's QR code: 20 URL-safe characters, ~120 bits."""
-    return secrets.token_urlsafe(15)
+    """An unguessable token for a seat's QR code: 20 URL-safe characters, ~120 bits. Never
+    starting with "-", which a spreadsheet opening an export would read as a formula, and a
+    command line as an option."""
+    while True:
+        code = secrets.token_urlsafe(15)
+        if not code.startswith("-"):
+            return code
 
 
 class Library(models.Model):
