@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "seatback.seats",
     "seatback.labels",
     "seatback.reservations",
+    "seatback.analytics",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",

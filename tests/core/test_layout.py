@@ -24,6 +24,7 @@ BELOW_THE_DOORS = [
     "seats",
     "labels",
     "reservations",
+    "analytics",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 
