@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
+from seatback.analytics.history import demo_history
 from seatback.core import clock
 from seatback.library.models import Library, Room, Seat
 from seatback.ops.demo import ASK_AT as DISPUTE_ASK_AT
@@ -146,6 +147,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         built = build_demo()
         dispute = stage_dispute(clock.now())
+        history = demo_history(clock.now())  # after the dispute, which wants a quiet seat
         seat = (
             Seat.objects.select_related("room")
             .order_by("room__floor", "room__name", "label")
@@ -166,6 +168,10 @@ class Command(BaseCommand):
             lines.append(
                 f"  Staged dispute  {url}/backoffice/seats/{dispute.seat.pk}/  ({dispute.seat}, "
                 f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
+            )
+        if history:
+            lines.append(
+                f"  History         {history} days in every room: {url}/backoffice/analytics/"
             )
         lines.extend(presence_lines(url))
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,57 @@
+"""`seatback simulate`: calibrates on a room's records, prints the validation error with
+every run, and predicts what other policy values would do, the same under the same seed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from seatback.analytics.history import write_days
+from seatback.core import clock
+from seatback.library.models import Library, Room, Seat
+from tests.analytics.test_calibration import TRUE
+from tests.conftest import DAY, at, make_reader
+
+
+@pytest.fixture
+def recorded_room(library: Library) -> Room:
+    room = Room.objects.create(library=library, name="四楼阅览室", floor="4")
+    Seat.objects.bulk_create(Seat(room=room, label=f"S-{n:02d}") for n in range(30))
+    readers = [make_reader(f"2025{n:04d}", f"reader {n}") for n in range(30)]
+    write_days(
+        room,
+        DAY - timedelta(days=14),
+        DAY - timedelta(days=1),
+        seed=2,
+        behaviour=TRUE,
+        readers=readers,
+    )
+    clock.travel_to(at("09:00"))
+    return room
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("simulate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_the_validation_and_the_prediction(recorded_room: Room) -> None:
+    text = run("--room", "四楼阅览室", "--days", "14", "leave_allowance_minutes=10")
+
+    assert "14 days" in text
+    assert "mean error: " in text
+    assert "clocks ended in a claim: " in text
+    assert "current policy → leave_allowance_minutes=10" in text
+    assert "readers who lose a seat while on a break: " in text
+    assert run("--room", "四楼阅览室", "--days", "14", "leave_allowance_minutes=10") == text
+
+
+def test_a_bad_value_or_a_key_it_does_not_model_is_refused(recorded_room: Room) -> None:
+    with pytest.raises(CommandError, match="leave_allowance_minutes"):
+        run("--room", "四楼阅览室", "leave_allowance_minutes=-3")
+    with pytest.raises(CommandError, match="ban_days is not simulated"):
+        run("--room", "四楼阅览室", "ban_days=3")
