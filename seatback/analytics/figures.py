@@ -123,12 +123,15 @@ def hour_start(day: date, hour: int) -> datetime:
 
 def _spread(minutes: list[float], day: date, start: datetime, end: datetime) -> None:
     """Add the stretch [start, end) to `minutes`, per local hour of `day`."""
-    for hour in range(HOURS):
-        lo = hour_start(day, hour)
-        hi = lo + timedelta(hours=1)
-        overlap = (min(end, hi) - max(start, lo)).total_seconds()
+    midnight = day_bounds(day)[0]
+    first = max(0.0, (start - midnight).total_seconds() / 60)
+    last = min(HOURS * 60.0, (end - midnight).total_seconds() / 60)
+    hour = int(first // 60)
+    while hour < HOURS and hour * 60 < last:
+        overlap = min(last, hour * 60 + 60) - max(first, hour * 60)
         if overlap > 0:
-            minutes[hour] += overlap / 60
+            minutes[hour] += overlap
+        hour += 1
 
 
 def open_minutes(room: Room, seats: int, day: date) -> list[float]:
