@@ -2,8 +2,8 @@
 calls `demo_history`), and synthetic libraries whose true behaviour a test knows.
 
 Each simulated sitting becomes a check-in hold (as if the reader had scanned the seat on
-sitting down; the scan itself is left out, to keep the demo quick to build), each clock a `Challenge` with its scans, each declared break a step-out scan
-and its return scan (or, when the reader overran it, an overdue step-out violation). In
+sitting down; that scan is left out, to keep the demo quick to build), each clock a
+`Challenge` with its scans, each declared break a step-out scan and its return scan (or, when the reader overran it, an overdue step-out violation). In
 reservable rooms some sittings come with their booking, and some bookings are no-shows or
 cancellations.
 """
@@ -96,9 +96,12 @@ class Writer:
                         end_reason=str(values["reason"]),
                     )
                 )
-                if values["source"] == "checkin":
-                    if seat.reservable and self.rng.random() < BOOKED_SHARE:
-                        bookings.append(self.booking(seat, reader, since, ended, "checked_in"))
+                if (
+                    values["source"] == "checkin"
+                    and seat.reservable
+                    and self.rng.random() < BOOKED_SHARE
+                ):
+                    bookings.append(self.booking(seat, reader, since, ended, "checked_in"))
             elif kind == "clock":
                 started = self.at(values["started"])
                 clocks.append(
