@@ -3,9 +3,9 @@ calls `demo_history`), and synthetic libraries whose true behaviour a test knows
 
 Each simulated sitting becomes a check-in hold (as if the reader had scanned the seat on
 sitting down; that scan is left out, to keep the demo quick to build), each clock a
-`Challenge` with its scans, each declared break a step-out scan and its return scan (or, when the reader overran it, an overdue step-out violation). In
-reservable rooms some sittings come with their booking, and some bookings are no-shows or
-cancellations.
+`Challenge` with its scans, each declared break a step-out scan and its return scan (or,
+when the reader overran it, an overdue step-out violation). In reservable rooms some
+sittings come with their booking, and some bookings are no-shows or cancellations.
 """
 
 from __future__ import annotations
