@@ -7,6 +7,7 @@ from seatback.ops import views as ops_views
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("api/v1/", include("seatback.api.urls")),
+    path("backoffice/analytics/", include("seatback.backoffice.analytics_urls")),
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
     path("backoffice/", include("seatback.backoffice.urls")),

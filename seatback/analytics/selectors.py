@@ -126,10 +126,10 @@ BEHIND = (
 )
 
 
-def rows_behind(figure: str, room: Room | None, first: date, last: date) -> QuerySet[Any]:
-    """The records a figure counts, for one room (None: every room) and range of days."""
+def rows_behind(figure: str, room_ids: list[int] | None, first: date, last: date) -> QuerySet[Any]:
+    """The records a figure counts, for some rooms (None: the library) and range of days."""
     start, end = day_bounds(first)[0], day_bounds(last)[1]
-    where = Q(seat__room=room) if room else Q()
+    where = Q(seat__room__in=room_ids) if room_ids else Q()
     if figure == "holds_started":
         return Hold.objects.filter(where, since__gte=start, since__lt=end).order_by("since")
     if figure.startswith("clocks_") or figure == "recovered_seconds":

@@ -29,4 +29,5 @@ FIGURE_NAMES: dict[str, Promise] = {
     "free_at_peak": _("seats free at the busiest hour"),
     "turned_away": _("readers who find no seat"),
     "held_seat_hours": _("held seat-hours"),
+    "library": _("the whole library"),
 }

@@ -1,0 +1,62 @@
+"""The what-if page: a librarian runs the simulator on a room's records and sees the
+validation error and the predicted figures; bad values are said, not run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from seatback.analytics.history import write_days
+from seatback.core import clock
+from seatback.library.models import Library, Room, Seat
+from tests.analytics.test_calibration import TRUE
+from tests.conftest import DAY, at, make_reader
+
+
+@pytest.fixture
+def recorded_room(library: Library) -> Room:
+    room = Room.objects.create(library=library, name="四楼阅览室", floor="4")
+    Seat.objects.bulk_create(Seat(room=room, label=f"S-{n:02d}") for n in range(30))
+    readers = [make_reader(f"2025{n:04d}", f"reader {n}") for n in range(30)]
+    write_days(
+        room,
+        DAY - timedelta(days=7),
+        DAY - timedelta(days=1),
+        seed=2,
+        behaviour=TRUE,
+        readers=readers,
+    )
+    clock.travel_to(at("09:00"))
+    return room
+
+
+def test_the_form_offers_the_rooms_current_values(as_lin: Client, recorded_room: Room) -> None:
+    page = as_lin.get("/backoffice/analytics/simulate/")
+
+    assert page.status_code == 200
+    assert page.context["values"]["leave_allowance_minutes"] == "20"
+
+
+def test_a_run_shows_the_validation_and_the_prediction(as_lin: Client, recorded_room: Room) -> None:
+    values = {**as_lin.get("/backoffice/analytics/simulate/").context["values"]}
+    values.update(room=recorded_room.pk, days="7", seed="1", leave_allowance_minutes="10")
+
+    page = as_lin.post("/backoffice/analytics/simulate/", values)
+
+    assert page.status_code == 200
+    assert page.context["result"].changes == {"leave_allowance_minutes": 10}
+    assert page.context["error_percent"] is not None
+    text = page.content.decode()
+    assert "mean error" in text and "readers who lose a seat while on a break" in text
+
+
+def test_a_bad_value_is_said(as_lin: Client, recorded_room: Room) -> None:
+    page = as_lin.post(
+        "/backoffice/analytics/simulate/",
+        {"room": recorded_room.pk, "days": "7", "seed": "1", "leave_allowance_minutes": "-1"},
+    )
+
+    assert page.status_code == 400
+    assert "leave_allowance_minutes" in page.context["error"]
