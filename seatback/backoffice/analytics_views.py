@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from seatback.analytics import exports
@@ -47,7 +48,6 @@ TABLE = (
     "cancellations",
     "violations",
 )
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SIMULATE_LONGEST_DAYS, SIMULATE_MOST_RUNS, SIMULATIONS_PER_MINUTE = 60, 30, 6
 
 
@@ -114,7 +114,7 @@ def _charts(found: Report) -> dict[str, Any]:
     days = found.per_day()
     return {
         "hours": [f"{hour:02d}" for hour in range(HOURS)],
-        "weekdays": [_(name) for name in WEEKDAYS],
+        "weekdays": [str(WEEKDAYS_ABBR[day]) for day in range(7)],
         "heat": [
             [hour, weekday, round(share * 100, 1)]
             for weekday, row in enumerate(heat)
