@@ -102,7 +102,7 @@ class Figures:
 
     @property
     def turnover(self) -> float | None:
-        """Holds started per seat."""
+        """Holds started per seat and day (`seats` adds up to seat-days over days)."""
         return round(self.holds_started / self.seats, 2) if self.seats else None
 
     def busiest_hours(self, count: int = 3) -> list[int]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 FIGURE_NAMES: dict[str, Promise] = {
     "seats": _("seats"),
     "occupancy": _("occupancy"),
-    "turnover": _("turnover (holds per seat)"),
+    "turnover": _("turnover (holds per seat a day)"),
     "holds_started": _("holds started"),
     "clocks_started": _("clocks started"),
     "clocks_returned": _("clocks answered by a return"),

@@ -99,10 +99,13 @@ def _cells(figures: Figures, asked: Range, room_ids: list[int]) -> list[dict[str
 def _line(
     label: str, figures: Figures, asked: Range, room_ids: list[int], room: Room | None = None
 ) -> dict[str, Any]:
+    days = (asked.last - asked.first).days + 1
     return {
         "label": label,
         "room": room,
         "figures": figures,
+        "seats": round(figures.seats / days),  # the figures add up seat-days
+        "turnover": figures.turnover,
         "occupancy": figures.occupancy,
         "busiest": [f"{hour:02d}:00" for hour in figures.busiest_hours()],
         "cells": _cells(figures, asked, room_ids),

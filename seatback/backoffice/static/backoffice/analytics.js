@@ -33,7 +33,7 @@
 
   chart("curve-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0 },
+    legend: { top: 0, itemGap: 18 },
     grid: { left: 50, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.hours, name: labels.hour },
     yAxis: { type: "value", name: labels.occupancy, max: 100 },
@@ -44,7 +44,7 @@
 
   chart("daily-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0 },
+    legend: { top: 0, itemGap: 18 },
     grid: { left: 50, right: 50, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.days },
     yAxis: [{ type: "value" }, { type: "value", name: labels.occupancy, max: 100 }],
