@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from seatback.analytics.figures import HOURS, Figures, compute_day, day_bounds
+from seatback.analytics.figures import COUNTS, HOURS, Figures, compute_day, day_bounds
 from seatback.analytics.models import DayFigures, RollupDay
 from seatback.analytics.rollup import from_row
 from seatback.library.models import Room
@@ -111,18 +111,9 @@ def report(first: date, last: date, now: datetime, room_ids: list[int] | None = 
 
 # The rows behind a figure -------------------------------------------------------------
 
-BEHIND = (
-    "holds_started",
-    "clocks_started",
-    "clocks_returned",
-    "clocks_claimed",
-    "recovered_seconds",
-    "step_outs",
-    "step_outs_overrun",
-    "bookings",
-    "no_shows",
-    "cancellations",
-    "violations",
+# The figures with records behind them, in the order of COUNTS.
+BEHIND = tuple(
+    name for name in COUNTS if name not in ("seats", "clocks_withdrawn", "clocks_lapsed", "bans")
 )
 
 

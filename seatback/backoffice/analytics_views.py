@@ -34,20 +34,6 @@ from seatback.reservations.models import Reservation
 from seatback.seats.models import Challenge, Hold, ScanRecord
 
 DEFAULT_DAYS = 28
-# The figures of the table, each linked to the rows behind it where there are rows.
-TABLE = (
-    "holds_started",
-    "clocks_started",
-    "clocks_returned",
-    "clocks_claimed",
-    "recovered_seconds",
-    "step_outs",
-    "step_outs_overrun",
-    "bookings",
-    "no_shows",
-    "cancellations",
-    "violations",
-)
 SIMULATE_LONGEST_DAYS, SIMULATE_MOST_RUNS, SIMULATIONS_PER_MINUTE = 60, 30, 6
 
 
@@ -85,12 +71,12 @@ def asked_range(request: HttpRequest) -> Range:
 def _cells(figures: Figures, asked: Range, room_ids: list[int]) -> list[dict[str, Any]]:
     base = reverse("analytics:rows")
     cells = []
-    for name in TABLE:
+    for name in BEHIND:
         value: Any = (
             figures.recovered_minutes if name == "recovered_seconds" else getattr(figures, name)
         )
         link = None
-        if name in BEHIND and value:
+        if value:
             link = f"{base}?{Range(asked.first, asked.last, room_ids).query(figure=name)}"
         cells.append({"value": value, "link": link})
     return cells
@@ -166,7 +152,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "floor_lines": floor_lines if len(floors) > 1 else [],
             "total": _line(_("the whole library"), found.total(), asked, asked.rooms),
-            "heads": [FIGURE_NAMES[name] for name in TABLE],
+            "heads": [FIGURE_NAMES[name] for name in BEHIND],
             "charts": _charts(found),
         },
     )
@@ -175,58 +161,51 @@ def overview(request: HttpRequest) -> HttpResponse:
 # The rows behind a figure ---------------------------------------------------------------
 
 
+def _line_of(
+    at: Any, seat: Any, reader: Any, what: Any, until: Any = None, detail: Any = ""
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "seat": seat,
+        "reader": reader,
+        "what": what,
+        "until": until,
+        "detail": detail,
+    }
+
+
 def _row(item: Any) -> dict[str, Any]:
     """A record as a line: when, the seat (to its timeline), the reader, what."""
     if isinstance(item, Hold):
-        return {
-            "at": item.since,
-            "seat": item.seat,
-            "reader": item.reader,
-            "what": item.get_source_display(),
-            "until": item.ended_at,
-            "detail": item.get_end_reason_display(),
-        }
+        return _line_of(
+            item.since,
+            item.seat,
+            item.reader,
+            item.get_source_display(),
+            item.ended_at,
+            item.get_end_reason_display(),
+        )
     if isinstance(item, Challenge):
         minutes = (
             round((item.ended_at - item.started_at).total_seconds() / 60, 1)
             if item.ended_at
             else None
         )
-        return {
-            "at": item.started_at,
-            "seat": item.seat,
-            "reader": item.challenger,
-            "what": item.get_status_display(),
-            "until": item.ended_at,
-            "detail": _("%s min") % minutes if minutes is not None else "",
-        }
+        detail = _("%s min") % minutes if minutes is not None else ""
+        return _line_of(
+            item.started_at,
+            item.seat,
+            item.challenger,
+            item.get_status_display(),
+            item.ended_at,
+            detail,
+        )
     if isinstance(item, ScanRecord):
-        return {
-            "at": item.at,
-            "seat": item.seat,
-            "reader": item.reader,
-            "what": item.intent,
-            "until": None,
-            "detail": item.outcome,
-        }
+        return _line_of(item.at, item.seat, item.reader, item.intent, detail=item.outcome)
     if isinstance(item, Reservation):
-        return {
-            "at": item.start,
-            "seat": item.seat,
-            "reader": item.reader,
-            "what": item.get_status_display(),
-            "until": item.end,
-            "detail": "",
-        }
+        return _line_of(item.start, item.seat, item.reader, item.get_status_display(), item.end)
     assert isinstance(item, Violation)
-    return {
-        "at": item.at,
-        "seat": item.seat,
-        "reader": item.reader,
-        "what": item.get_kind_display(),
-        "until": None,
-        "detail": item.note,
-    }
+    return _line_of(item.at, item.seat, item.reader, item.get_kind_display(), detail=item.note)
 
 
 @librarian_required

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from seatback.library.models import Seat
+import pytest
+
+from seatback.analytics.history import write_days
+from seatback.analytics.simulation import Behaviour
+from seatback.core import clock
+from seatback.library.models import Library, Room, Seat
 from seatback.readers import services as reader_services
 from seatback.readers.models import Reader, Violation
 from seatback.reservations.models import Reservation
 from seatback.seats.services import perform
-from tests.conftest import DAY, at
+from tests.conftest import DAY, at, make_reader
 
 AFTER = at("00:00", DAY + timedelta(days=1))
 
@@ -68,3 +73,24 @@ def play(
         lin, alice, reason="hogging", until=at("21:00") + timedelta(days=7), now=at("21:00")
     )
     return AFTER
+
+
+def recorded_room(library: Library, days: int, behaviour: Behaviour) -> Room:
+    """A room of 30 seats with `days` simulated days of records before DAY, the clock at
+    09:00 on DAY."""
+    room = Room.objects.create(library=library, name="四楼阅览室", floor="4")
+    Seat.objects.bulk_create(Seat(room=room, label=f"S-{n:02d}") for n in range(30))
+    readers = [make_reader(f"2025{n:04d}", f"reader {n}") for n in range(30)]
+    first, last = DAY - timedelta(days=days), DAY - timedelta(days=1)
+    write_days(room, first, last, seed=2, behaviour=behaviour, readers=readers)
+    clock.travel_to(at("09:00"))
+    return room
+
+
+@pytest.fixture
+def played(
+    seat: Seat, other_seat: Seat, alice: Reader, bob: Reader, carol: Reader, lin: Reader
+) -> None:
+    """The story played, and the clock at 09:00 the next day."""
+    play(seat, other_seat, alice, bob, carol, lin)
+    clock.travel_to(AFTER + timedelta(hours=9))

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from seatback.core import clock
-from seatback.library.models import Room, Seat
-from seatback.readers.models import Reader
-from tests.analytics.story import AFTER, play
+from seatback.library.models import Room
+from tests.analytics.story import played  # noqa: F401 (a fixture)
 from tests.conftest import DAY
 
-
-@pytest.fixture
-def played(
-    seat: Seat, other_seat: Seat, alice: Reader, bob: Reader, carol: Reader, lin: Reader
-) -> None:
-    play(seat, other_seat, alice, bob, carol, lin)
-    clock.travel_to(AFTER + timedelta(hours=9))
+pytestmark = pytest.mark.usefixtures("played")
 
 
 def _rows_of(table: list[list[object]], day: str, room: str) -> dict[str, object]:
@@ -32,9 +23,7 @@ def _rows_of(table: list[list[object]], day: str, room: str) -> dict[str, object
     return dict(zip(header, row, strict=True))
 
 
-def test_the_excel_file_opens_and_matches_the_figures(
-    as_lin: Client, room: Room, played: None
-) -> None:
+def test_the_excel_file_opens_and_matches_the_figures(as_lin: Client, room: Room) -> None:
     response = as_lin.get("/backoffice/analytics/export.xlsx", {"from": str(DAY), "to": str(DAY)})
 
     assert response.status_code == 200
@@ -51,9 +40,7 @@ def test_the_excel_file_opens_and_matches_the_figures(
     assert _rows_of(table, str(DAY), "the whole library")["bans"] == 1
 
 
-def test_the_csv_matches_and_a_formula_looking_name_stays_text(
-    as_lin: Client, room: Room, played: None
-) -> None:
+def test_the_csv_matches_and_a_formula_looking_name_stays_text(as_lin: Client, room: Room) -> None:
     room.name = '=HYPERLINK("http://evil")'
     room.save()
 

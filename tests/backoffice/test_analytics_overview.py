@@ -8,24 +8,15 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from seatback.core import clock
-from seatback.library.models import Room, Seat
+from seatback.library.models import Room
 from seatback.readers.models import Reader
-from tests.analytics.story import AFTER, play
+from tests.analytics.story import played  # noqa: F401 (a fixture)
 from tests.conftest import DAY
 
-
-@pytest.fixture
-def played(
-    seat: Seat, other_seat: Seat, alice: Reader, bob: Reader, carol: Reader, lin: Reader
-) -> None:
-    play(seat, other_seat, alice, bob, carol, lin)
-    clock.travel_to(AFTER + timedelta(hours=9))
+pytestmark = pytest.mark.usefixtures("played")
 
 
-def test_the_page_shows_the_figures_and_the_chart_data(
-    as_lin: Client, room: Room, played: None
-) -> None:
+def test_the_page_shows_the_figures_and_the_chart_data(as_lin: Client, room: Room) -> None:
     page = as_lin.get(
         "/backoffice/analytics/", {"from": str(DAY - timedelta(days=6)), "to": str(DAY)}
     )
@@ -42,7 +33,7 @@ def test_the_page_shows_the_figures_and_the_chart_data(
     assert "backoffice/echarts/echarts.min.js" in text and 'id="analytics-charts"' in text
 
 
-def test_each_figure_links_to_the_rows_behind_it(as_lin: Client, room: Room, played: None) -> None:
+def test_each_figure_links_to_the_rows_behind_it(as_lin: Client, room: Room) -> None:
     page = as_lin.get("/backoffice/analytics/", {"from": str(DAY), "to": str(DAY)})
 
     [line] = page.context["lines"]
@@ -55,7 +46,7 @@ def test_each_figure_links_to_the_rows_behind_it(as_lin: Client, room: Room, pla
     assert f"/backoffice/seats/{claim['seat'].pk}/?date={DAY}&amp;at=14:00" in rows.content.decode()
 
 
-def test_a_bad_range_is_said_and_the_last_four_weeks_shown(as_lin: Client, played: None) -> None:
+def test_a_bad_range_is_said_and_the_last_four_weeks_shown(as_lin: Client) -> None:
     page = as_lin.get("/backoffice/analytics/", {"from": "2026-12-09", "to": "2026-12-01"})
 
     assert "the first not after the last" in page.content.decode()

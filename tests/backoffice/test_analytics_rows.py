@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 
-from seatback.core import clock
-from seatback.library.models import Room, Seat
-from seatback.readers.models import Reader
-from tests.analytics.story import AFTER, play
+from seatback.library.models import Room
+from tests.analytics.story import played  # noqa: F401 (a fixture)
 from tests.conftest import DAY
 
-
-@pytest.fixture
-def played(
-    seat: Seat, other_seat: Seat, alice: Reader, bob: Reader, carol: Reader, lin: Reader
-) -> None:
-    play(seat, other_seat, alice, bob, carol, lin)
-    clock.travel_to(AFTER + timedelta(hours=9))
+pytestmark = pytest.mark.usefixtures("played")
 
 
 @pytest.mark.parametrize(
@@ -35,7 +25,7 @@ def played(
     ],
 )
 def test_the_rows_are_the_ones_the_figure_counts(
-    as_lin: Client, room: Room, played: None, figure: str, count: int
+    as_lin: Client, room: Room, figure: str, count: int
 ) -> None:
     page = as_lin.get(
         "/backoffice/analytics/rows/",
@@ -46,9 +36,7 @@ def test_the_rows_are_the_ones_the_figure_counts(
     assert len(page.context["lines"]) == count
 
 
-def test_the_library_wide_violations_include_those_without_a_seat(
-    as_lin: Client, played: None
-) -> None:
+def test_the_library_wide_violations_include_those_without_a_seat(as_lin: Client) -> None:
     page = as_lin.get(
         "/backoffice/analytics/rows/", {"figure": "violations", "from": str(DAY), "to": str(DAY)}
     )

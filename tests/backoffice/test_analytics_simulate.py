@@ -3,33 +3,17 @@ validation error and the predicted figures; bad values are said, not run."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 
-from seatback.analytics.history import write_days
-from seatback.core import clock
-from seatback.library.models import Library, Room, Seat
+from seatback.library.models import Library, Room
+from tests.analytics import story
 from tests.analytics.test_calibration import TRUE
-from tests.conftest import DAY, at, make_reader
 
 
 @pytest.fixture
 def recorded_room(library: Library) -> Room:
-    room = Room.objects.create(library=library, name="四楼阅览室", floor="4")
-    Seat.objects.bulk_create(Seat(room=room, label=f"S-{n:02d}") for n in range(30))
-    readers = [make_reader(f"2025{n:04d}", f"reader {n}") for n in range(30)]
-    write_days(
-        room,
-        DAY - timedelta(days=7),
-        DAY - timedelta(days=1),
-        seed=2,
-        behaviour=TRUE,
-        readers=readers,
-    )
-    clock.travel_to(at("09:00"))
-    return room
+    return story.recorded_room(library, 7, TRUE)
 
 
 def test_the_form_offers_the_rooms_current_values(as_lin: Client, recorded_room: Room) -> None:
