@@ -8,5 +8,6 @@ urlpatterns = [
     path("rows/", views.rows, name="rows"),
     path("export.csv", views.export, {"format": "csv"}, name="export-csv"),
     path("export.xlsx", views.export, {"format": "xlsx"}, name="export-xlsx"),
+    path("report.pdf", views.monthly_report, name="report"),
     path("simulate/", views.simulate, name="simulate"),
 ]
