@@ -41,7 +41,8 @@ BISECTION_STEPS = 9
 class Recorded:
     """What the records say about a room over a range of days (means per day)."""
 
-    days: int
+    days: int  # days in use: with at least one hold
+    first_day: date
     seats: int
     arrivals_per_hour: list[float]  # on weekdays (on every day if the range has no weekend)
     weekend_arrivals_per_hour: list[float] | None
@@ -90,8 +91,13 @@ def seated_minutes(limits: list[float], mean: float) -> float:
 
 def record(room: Room, first: date, last: date, now: datetime, declared_share: float) -> Recorded:
     start, end = day_bounds(first)[0], day_bounds(last)[1]
-    count = len(days(first, last))
-    weekend_days = sum(1 for day in days(first, last) if day.weekday() >= 5)
+    holds = list(Hold.objects.filter(seat__room=room, since__gte=start, since__lt=end))
+    # Days the room was in use (any hold): days before records began would read as empty.
+    used = sorted({hold.since.astimezone(Policy.zone()).date() for hold in holds}) or days(
+        first, last
+    )
+    count = len(used)
+    weekend_days = sum(1 for day in used if day.weekday() >= 5)
     split = 0 < weekend_days < count
     arrivals = [0.0] * HOURS
     weekend = [0.0] * HOURS
@@ -100,7 +106,6 @@ def record(room: Room, first: date, last: date, now: datetime, declared_share: f
         local = moment.astimezone(Policy.zone())
         (weekend if split and local.weekday() >= 5 else arrivals)[local.hour] += 1
 
-    holds = list(Hold.objects.filter(seat__room=room, since__gte=start, since__lt=end))
     stays, limits = [], []
     for hold in holds:
         stopped = min(hold.ended_at or hold.closes_at, hold.closes_at, now)
@@ -139,7 +144,7 @@ def record(room: Room, first: date, last: date, now: datetime, declared_share: f
             (breaks if length <= step_out else breaks_cut).append(min(length, step_out))
     breaks_cut += [step_out] * len(away)
     step_outs = len(breaks) + len(breaks_cut)
-    figures = [compute_day(day, now, [room])[room.pk] for day in days(first, last)]
+    figures = [compute_day(day, now, [room])[room.pk] for day in used]
     claimed = Hold.objects.filter(
         seat__room=room, since__gte=start, since__lt=end, end_reason=Hold.EndReason.CLAIMED
     ).count()
@@ -149,6 +154,7 @@ def record(room: Room, first: date, last: date, now: datetime, declared_share: f
     break_minutes = censored_mean(breaks, breaks_cut, defaults.break_minutes)
     return Recorded(
         days=count,
+        first_day=used[0],
         seats=room.seats.filter(active=True).count(),
         arrivals_per_hour=[
             round(a / (count - weekend_days if split else count), 3) for a in arrivals
@@ -232,7 +238,9 @@ def calibrate(
     for _step in range(BISECTION_STEPS):
         middle = (low + high) / 2
         trial = behaviour.with_values(leave_behind_share=middle)
-        share = claim_share(simulated(trial, policy, recorded.seats, first, runs, seed))
+        share = claim_share(
+            simulated(trial, policy, recorded.seats, recorded.first_day, runs, seed)
+        )
         low, high = (middle, high) if share < recorded.claim_share else (low, middle)
     return behaviour.with_values(leave_behind_share=round((low + high) / 2, 3)), recorded
 
@@ -264,11 +272,9 @@ def relative_error(recorded: float, simulated: float) -> float | None:
     return round((simulated - recorded) / recorded, 3) if recorded else None
 
 
-def validate(
-    behaviour: Behaviour, recorded: Recorded, policy: Policy, first: date, seed: int
-) -> Validation:
+def validate(behaviour: Behaviour, recorded: Recorded, policy: Policy, seed: int) -> Validation:
     runs = runs_for(recorded)
-    mean = mean_result(simulated(behaviour, policy, recorded.seats, first, runs, seed))
+    mean = mean_result(simulated(behaviour, policy, recorded.seats, recorded.first_day, runs, seed))
     rows: list[tuple[str, float, float, float | None]] = []
     for name in COMPARED:
         rec, sim = float(getattr(recorded.figures, name)), float(getattr(mean, name))

@@ -10,7 +10,8 @@ times come from the library's own `Policy` (allowance pushed by protected window
 window, cooldown, step-out length, opening hours), so replaying a day under other values
 means passing another policy.
 
-Everything random comes from one `random.Random(seed)`: the same seed gives the same day.
+Everything random comes from `random.Random` streams derived from the seed (one for
+arrivals, one per reader): the same seed gives the same day.
 The run also keeps a log of what the records would show (`Log`), from which `history`
 writes rows for the demo and for the calibration test.
 """
@@ -104,8 +105,14 @@ class _Clock:
 @dataclass
 class _Reader:
     number: int
+    # Each reader draws from their own stream, so the same reader behaves the same under
+    # another policy: what differs between two replays is what the rules did.
+    rng: random.Random
     away: bool = False
     seat: _Seat | None = None
+
+    def exp(self, mean: float) -> float:
+        return self.rng.expovariate(1 / mean) if mean > 0 else 0.0
 
 
 class Day:
@@ -116,7 +123,8 @@ class Day:
     ) -> None:
         self.behaviour, self.policy, self.day = behaviour, policy, day
         self.curve = behaviour.arrivals_on(day)
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.rng = random.Random(seed)  # arrivals
         self.env = simpy.Environment()
         self.seats = [_Seat(n) for n in range(seats)]
         self.result = DayResult()
@@ -142,9 +150,6 @@ class Day:
 
     def in_window(self, now: float) -> bool:
         return any(start <= now < end for start, end in self.windows)
-
-    def exp(self, mean: float) -> float:
-        return self.rng.expovariate(1 / mean) if mean > 0 else 0.0
 
     # Running --------------------------------------------------------------------------
 
@@ -177,7 +182,9 @@ class Day:
                 continue
             now += step
             yield self.env.timeout(now - self.env.now)
-            self.env.process(self.reader(_Reader(self.new_reader())))
+            number = self.new_reader()
+            stream = random.Random(self.seed * 1_000_003 + number)
+            self.env.process(self.reader(_Reader(number, stream)))
 
     def sampler(self) -> simpy.events.ProcessGenerator:
         while True:
@@ -196,17 +203,17 @@ class Day:
         now = self.env.now
         free = [seat for seat in self.seats if seat.free()]
         if free:
-            seat = self.rng.choice(free)
+            seat = reader.rng.choice(free)
             self.take(seat, reader, "checkin")
             yield self.env.process(self.sit(seat, reader))
             return
-        target = self.challengeable(now)
+        target = self.challengeable(now, reader.rng)
         if target is None:
             self.result.turned_away += 1
             return
         yield self.env.process(self.challenge(target, reader))
 
-    def challengeable(self, now: float) -> _Seat | None:
+    def challengeable(self, now: float, rng: random.Random) -> _Seat | None:
         if self.in_window(now):
             return None
         seats = [
@@ -217,7 +224,7 @@ class Day:
             and seat.protected_until <= now
             and seat.cooldown_until <= now
         ]
-        return self.rng.choice(seats) if seats else None
+        return rng.choice(seats) if seats else None
 
     def challenge(self, seat: _Seat, reader: _Reader) -> simpy.events.ProcessGenerator:
         now = self.env.now
@@ -230,7 +237,7 @@ class Day:
         yield self.env.timeout(max(0.0, deadline - now)) | clock.answered
         if clock.answered.triggered:
             return  # the holder came back; the challenger looks elsewhere (not modelled)
-        claim_at = deadline + self.exp(self.behaviour.claim_delay_minutes)
+        claim_at = deadline + reader.exp(self.behaviour.claim_delay_minutes)
         if claim_at >= claim_until:
             yield self.env.timeout(max(0.0, claim_until - self.env.now))
             seat.clock = None
@@ -254,13 +261,13 @@ class Day:
 
     def sit(self, seat: _Seat, reader: _Reader) -> simpy.events.ProcessGenerator:
         b = self.behaviour
-        leaves = self.env.now + self.exp(b.stay_minutes)
+        leaves = self.env.now + reader.exp(b.stay_minutes)
         while True:
-            next_break = self.env.now + self.exp(b.break_every_minutes)
+            next_break = self.env.now + reader.exp(b.break_every_minutes)
             if next_break >= leaves:
                 yield self.env.timeout(max(0.0, min(leaves, self.closes) - self.env.now))
                 if reader.seat is seat and self.env.now < self.closes:
-                    if self.rng.random() < b.leave_behind_share:
+                    if reader.rng.random() < b.leave_behind_share:
                         seat.things_left = True
                     else:
                         self.end_hold(seat, self.env.now, "released")
@@ -274,8 +281,8 @@ class Day:
 
     def take_break(self, seat: _Seat, reader: _Reader) -> simpy.events.ProcessGenerator:
         now = self.env.now
-        length = self.exp(self.behaviour.break_minutes)
-        declared = self.rng.random() < self.behaviour.declared_share and seat.clock is None
+        length = reader.exp(self.behaviour.break_minutes)
+        declared = reader.rng.random() < self.behaviour.declared_share and seat.clock is None
         protect = self.policy.step_out.total_seconds() / 60
         if declared:
             seat.protected_until = min(now + protect, self.closes)

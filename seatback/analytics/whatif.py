@@ -4,6 +4,8 @@ Used by `seatback simulate` and the back office's simulator page."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +24,8 @@ from seatback.library.policy import MINUTE_KEYS, Policy, clean
 
 # The policy values a replay may change (the rule's; the others do not enter the model).
 SIMULATED_KEYS = (*MINUTE_KEYS, "protected_windows", "opening_hours")
+# Simulated days per policy for a prediction, unless asked otherwise.
+PREDICTION_RUNS = 60
 # What the replay reports, in order.
 PREDICTED = (
     "recovered_minutes",
@@ -54,14 +58,29 @@ class WhatIf:
     changes: dict[str, Any]
     current: DayResult
     proposed: DayResult | None
+    current_days: list[DayResult]
+    proposed_days: list[DayResult]
 
-    def rows(self) -> list[tuple[str, float, float | None, float | None]]:
-        """(figure, current, proposed, change) per day."""
-        rows = []
+    def rows(self) -> list[tuple[str, float, float | None, float | None, float | None]]:
+        """(figure, current, proposed, change, ± its standard error) per day. The two
+        policies run on the same seeds, so the error is that of the paired differences."""
+        rows: list[tuple[str, float, float | None, float | None, float | None]] = []
         for name in PREDICTED:
             now = float(getattr(self.current, name))
-            then = float(getattr(self.proposed, name)) if self.proposed else None
-            rows.append((name, now, then, round(then - now, 2) if then is not None else None))
+            if self.proposed is None:
+                rows.append((name, now, None, None, None))
+                continue
+            then = float(getattr(self.proposed, name))
+            differences = [
+                float(getattr(b, name)) - float(getattr(a, name))
+                for a, b in zip(self.current_days, self.proposed_days, strict=True)
+            ]
+            spread = (
+                round(statistics.stdev(differences) / math.sqrt(len(differences)), 2)
+                if len(differences) > 1
+                else None
+            )
+            rows.append((name, now, then, round(then - now, 2), spread))
         return rows
 
 
@@ -91,15 +110,29 @@ def what_if(
     behaviour, recorded = calibrate(
         room, first, last, now, seed=seed, declared_share=declared_share
     )
-    runs = runs or runs_for(recorded)
+    runs = runs or max(runs_for(recorded), PREDICTION_RUNS)
     current_policy = room.effective_policy()
-    check = validate(behaviour, recorded, current_policy, first, seed)
-    current = mean_result(simulated(behaviour, current_policy, recorded.seats, first, runs, seed))
-    proposed = (
-        mean_result(simulated(behaviour, policy, recorded.seats, first, runs, seed))
+    check = validate(behaviour, recorded, current_policy, seed)
+    current_days = simulated(
+        behaviour, current_policy, recorded.seats, recorded.first_day, runs, seed
+    )
+    proposed_days = (
+        simulated(behaviour, policy, recorded.seats, recorded.first_day, runs, seed)
         if cleaned
-        else None
+        else []
     )
     return WhatIf(
-        room, first, last, seed, runs, behaviour, recorded, check, cleaned, current, proposed
+        room,
+        first,
+        last,
+        seed,
+        runs,
+        behaviour,
+        recorded,
+        check,
+        cleaned,
+        mean_result(current_days),
+        mean_result(proposed_days) if cleaned else None,
+        current_days,
+        proposed_days,
     )

@@ -54,7 +54,7 @@ def test_calibration_finds_the_true_behaviour_and_reproduces_the_records(
     # about 130 claims in 40 days: the mean of an exponential from them is good to ~25 %
     assert within(found.claim_delay_minutes, TRUE.claim_delay_minutes, 0.25)
     # simulating the recorded days under the current policy gives back their figures
-    check = validate(found, recorded, synthetic.effective_policy(), FIRST, seed=11)
+    check = validate(found, recorded, synthetic.effective_policy(), seed=11)
     assert check.error is not None and check.error < 0.15
     figures = {name: (rec, sim) for name, rec, sim, _error in check.rows}
     # ~3 claims a day over 40 days, recorded and simulated: each count is good to ~10 %

@@ -72,11 +72,14 @@ def report_lines(result: WhatIf) -> list[str]:
         lines.append(_("Predicted per day, current policy → %s:") % changed)
     else:
         lines.append(_("Predicted per day, current policy:"))
-    for name, now, then, change in result.rows():
+    for name, now, then, change, spread in result.rows():
         if then is None:
             lines.append(f"  {FIGURE_NAMES[name]}: {now:g}")
         else:
-            lines.append(f"  {FIGURE_NAMES[name]}: {now:g} → {then:g} ({change:+g})")
+            noise = f" ± {spread:g}" if spread is not None else ""
+            lines.append(f"  {FIGURE_NAMES[name]}: {now:g} → {then:g} ({change:+g}{noise})")
+    if result.changes:
+        lines.append(_("(± the standard error of the change: the same seeds under both policies)"))
     return lines
 
 
@@ -95,7 +98,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--runs",
             type=int,
-            help="simulated days per policy (default: as many as recorded, at least 10)",
+            help="simulated days per policy (default: as many as recorded, at least 60)",
         )
         parser.add_argument(
             "--declared-share",
