@@ -134,10 +134,12 @@ def _spread(minutes: list[float], day: date, start: datetime, end: datetime) -> 
         hour += 1
 
 
-def open_minutes(room: Room, seats: int, day: date) -> list[float]:
+def open_minutes(room: Room, seats: int, day: date, now: datetime) -> list[float]:
+    """Seat-minutes open per local hour of `day`, up to `now`."""
     minutes = _zeros()
     opens, closes = room.effective_policy().opening(hour_start(day, 12))
-    _spread(minutes, day, opens, closes)
+    if now > opens:
+        _spread(minutes, day, opens, min(closes, now))
     return [round(m * seats, 4) for m in minutes]
 
 
@@ -157,7 +159,7 @@ def compute_day(
     result: dict[int | None, Figures] = {None: Figures()}
     for room in rooms:
         seats = room.seats.filter(active=True).count() if room.active else 0
-        result[room.pk] = Figures(seats=seats, open_minutes=open_minutes(room, seats, day))
+        result[room.pk] = Figures(seats=seats, open_minutes=open_minutes(room, seats, day, now))
     room_ids = [room.pk for room in rooms]
 
     def fig(room_id: int) -> Figures:

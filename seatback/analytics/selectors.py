@@ -13,8 +13,9 @@ from django.db.models import Q, QuerySet
 
 from seatback.analytics.figures import COUNTS, HOURS, Figures, compute_day, day_bounds
 from seatback.analytics.models import DayFigures, RollupDay
-from seatback.analytics.rollup import from_row
+from seatback.analytics.rollup import first_record_day, from_row
 from seatback.library.models import Room
+from seatback.library.policy import Policy
 from seatback.readers.models import Violation
 from seatback.reservations.models import Reservation
 from seatback.seats.models import Challenge, Hold, ScanRecord
@@ -30,7 +31,8 @@ def days(first: date, last: date) -> list[date]:
 def by_room_and_day(
     first: date, last: date, now: datetime
 ) -> dict[tuple[int | None, date], Figures]:
-    """Every room's (and the library row's) figures for each day of the range."""
+    """Every room's (and the library row's) figures for each day of the range, from the
+    first recorded day on."""
     rolled = set(
         RollupDay.objects.filter(day__gte=first, day__lte=last, done_at__isnull=False).values_list(
             "day", flat=True
@@ -40,7 +42,12 @@ def by_room_and_day(
     for row in DayFigures.objects.filter(day__in=rolled):
         result[(row.room_id, row.day)] = from_row(row)
     rooms = list(Room.objects.select_related("library"))
+    # Days before the first record, and after today, are left out rather than computed as
+    # empty open days (each raw day scans the day's rows).
+    since, today = first_record_day(), now.astimezone(Policy.zone()).date()
     for day in days(first, last):
+        if since is None or not since <= day <= today:
+            continue
         if day not in rolled:
             for room_id, figures in compute_day(day, now, rooms).items():
                 result[(room_id, day)] = figures

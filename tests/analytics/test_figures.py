@@ -45,12 +45,16 @@ def test_a_clock_still_running_is_not_yet_lapsed(room: Room, history: datetime) 
     at_1510 = compute_day(DAY, at("15:10"))[room.pk]
 
     assert at_1510.clocks_started == 3 and at_1510.clocks_lapsed == 0
-    # and carol's hold counts only up to now
+    # and carol's hold, and the open seat-minutes, count only up to now
     assert at_1510.held_minutes[15] == 10
+    assert at_1510.open_minutes[15] == 2 * 10 and at_1510.open_minutes[16] == 0
 
 
 def test_the_range_adds_up_per_room_floor_and_weekday(room: Room, history: datetime) -> None:
-    week = report(DAY - timedelta(days=3), DAY + timedelta(days=3), history)
+    # asked on the evening of the 4th; the days before the first record are left out
+    week = report(
+        DAY - timedelta(days=3), DAY + timedelta(days=6), at("20:00", DAY + timedelta(days=3))
+    )
 
     assert week.total().clocks_started == 3 and week.total().bans == 1
     [(floor, on_floor)] = week.per_floor()
@@ -58,5 +62,6 @@ def test_the_range_adds_up_per_room_floor_and_weekday(room: Room, history: datet
     assert week.heat_map()[DAY.weekday()][10] == 0.5
     assert week.heat_map()[DAY.weekday() + 1][10] == 0  # open, nobody held a seat
     [(_room, curve)] = week.curves()
-    # seven open days, one of them with half the seats held at 10:00
-    assert curve[10] == round(0.5 / 7, 4)
+    # four open days, one of them with half the seats held at 10:00
+    assert curve[10] == round(0.5 / 4, 4)
+    assert week.heat_map()[DAY.weekday() + 3][21] is None  # not yet open at 21:00
