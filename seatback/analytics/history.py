@@ -198,10 +198,16 @@ def write_days(
     seed: int,
     behaviour: Behaviour | None = None,
     readers: list[Reader] | None = None,
+    leave_alone: frozenset[int] = frozenset(),
 ) -> int:
     """Simulate each day of the range in `room` under its policy and write the records;
-    `behaviour` None: the demo's weekday/weekend curve. Returns the days written."""
-    seats = list(room.seats.filter(active=True).order_by("label"))
+    `behaviour` None: the demo's weekday/weekend curve; seats in `leave_alone` get no
+    rows. Returns the days written."""
+    seats = [
+        seat
+        for seat in room.seats.filter(active=True).order_by("label")
+        if seat.pk not in leave_alone
+    ]
     readers = readers or list(Reader.objects.filter(is_staff=False).order_by("pk"))
     if not seats or not readers:
         return 0
@@ -219,14 +225,17 @@ def write_days(
 
 def demo_history(now: datetime, days: int = DEMO_DAYS) -> int:
     """A few weeks of history before yesterday in every room, rolled up; once: a library
-    with clocks older than that is left alone. Returns the days written per room."""
+    with clocks older than that is left alone, and so are seats with scans already (the
+    staged dispute's seat keeps its own story). Returns the days written per room."""
     today = now.astimezone(Policy.zone()).date()
     first, last = today - timedelta(days=days), today - timedelta(days=2)
     if Challenge.objects.filter(started_at__lt=now - timedelta(days=2)).exists():
         return 0
+    # Seats with scans already (the staged dispute's) keep a timeline of their own story.
+    staged = frozenset(ScanRecord.objects.values_list("seat", flat=True).distinct())
     written = 0
     with transaction.atomic():  # one commit: SQLite syncs the disk at each
         for room in Room.objects.filter(active=True).select_related("library").order_by("pk"):
-            written = write_days(room, first, last, seed=room.pk)
+            written = write_days(room, first, last, seed=room.pk, leave_alone=staged)
         roll_up(first, last, now)
     return written
