@@ -63,6 +63,11 @@ class Report:
     rooms: list[Room]
     cells: dict[tuple[int | None, date], Figures]
 
+    @property
+    def days_counted(self) -> int:
+        """Days the range has figures for (from the first record up to today)."""
+        return len({day for _room, day in self.cells})
+
     def total(self, room_ids: set[int | None] | None = None) -> Figures:
         total = Figures()
         for (room_id, _day), figures in self.cells.items():

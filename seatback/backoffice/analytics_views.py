@@ -85,14 +85,18 @@ def _cells(figures: Figures, asked: Range, room_ids: list[int]) -> list[dict[str
 
 
 def _line(
-    label: str, figures: Figures, asked: Range, room_ids: list[int], room: Room | None = None
+    label: str,
+    figures: Figures,
+    asked: Range,
+    room_ids: list[int],
+    days: int,
+    room: Room | None = None,
 ) -> dict[str, Any]:
-    days = (asked.last - asked.first).days + 1
     return {
         "label": label,
         "room": room,
         "figures": figures,
-        "seats": round(figures.seats / days),  # the figures add up seat-days
+        "seats": round(figures.seats / days) if days else 0,  # figures add up seat-days
         "turnover": figures.turnover,
         "occupancy": figures.occupancy,
         "busiest": [f"{hour:02d}:00" for hour in figures.busiest_hours()],
@@ -139,9 +143,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     asked = asked_range(request)
     found = report(asked.first, asked.last, clock.now(), asked.rooms or None)
     floors = {room.floor for room in found.rooms}
-    lines = [_line(room.name, f, asked, [room.pk], room) for room, f in found.per_room()]
+    days = found.days_counted
+    lines = [_line(room.name, f, asked, [room.pk], days, room) for room, f in found.per_room()]
     floor_lines = [
-        _line(_("floor %s") % floor, f, asked, [r.pk for r in found.rooms if r.floor == floor])
+        _line(
+            _("floor %s") % floor, f, asked, [r.pk for r in found.rooms if r.floor == floor], days
+        )
         for floor, f in found.per_floor()
     ]
     return render(
@@ -153,7 +160,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "all_rooms": Room.objects.order_by("floor", "name"),
             "lines": lines,
             "floor_lines": floor_lines if len(floors) > 1 else [],
-            "total": _line(_("the whole library"), found.total(), asked, asked.rooms),
+            "total": _line(_("the whole library"), found.total(), asked, asked.rooms, days),
             "heads": [FIGURE_NAMES[name] for name in BEHIND],
             "charts": _charts(found),
         },

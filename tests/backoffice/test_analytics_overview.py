@@ -24,7 +24,9 @@ def test_the_page_shows_the_figures_and_the_chart_data(as_lin: Client, room: Roo
     assert page.status_code == 200
     text = page.content.decode()
     assert "Seat analytics" in text and "二楼自习室" in text
-    cells = {cell["value"] for line in page.context["lines"] for cell in line["cells"]}
+    [line] = page.context["lines"]
+    assert line["seats"] == 2  # seats, not seat-days
+    cells = {cell["value"] for cell in line["cells"]}
     assert {3, 1, 30.0} <= cells  # clocks started, claims, minutes recovered
     charts = page.context["charts"]
     assert [10, DAY.weekday(), 50.0] in charts["heat"]
