@@ -11,6 +11,7 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -39,7 +40,7 @@ def neutral(value: Any) -> Any:
 
 
 def header() -> list[str]:
-    names = {"day": "day", "floor": "floor", "room": "room"}
+    names = {"day": _("day"), "floor": _("floor"), "room": _("room")}
     return [names.get(column) or str(FIGURE_NAMES[column]) for column in COLUMNS]
 
 
