@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "seatback.plans",
     "seatback.circulation",
     "seatback.catalogue",
+    "seatback.analytics",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("seatback.api.urls")),
+    path("backoffice/analytics/", include("seatback.backoffice.analytics_urls")),
     path("backoffice/labels/", include("seatback.backoffice.label_urls")),
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
     path("backoffice/headcount/", include("seatback.backoffice.gate_urls")),

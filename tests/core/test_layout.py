@@ -30,6 +30,7 @@ BELOW_THE_DOORS = [
     "plans",
     "circulation",
     "catalogue",
+    "analytics",
 ]
 DOORS = ["views.py", "urls.py", "templates", "static", "templatetags"]
 

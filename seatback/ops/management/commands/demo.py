@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
+from seatback.analytics.history import demo_history
 from seatback.core import clock
 from seatback.library.models import Library, Room, Seat
 from seatback.library.policy import Policy
@@ -181,6 +182,7 @@ class Command(BaseCommand):
         now = clock.now()
         dispute = stage_dispute(now)
         books = stage_library(now)
+        history = demo_history(now)  # after the dispute, which wants a quiet seat
         seat = (
             Seat.objects.select_related("room")
             .filter(room__name=DAY_AND_NIGHT_ROOM)
@@ -204,6 +206,10 @@ class Command(BaseCommand):
             lines.append(
                 f"  Staged dispute  {url}/backoffice/seats/{dispute.seat.pk}/  ({dispute.seat}, "
                 f"{dispute.day}: who held it at {DISPUTE_ASK_AT}? see docs/backoffice.md)"
+            )
+        if history:
+            lines.append(
+                f"  History         {history} days in every room: {url}/backoffice/analytics/"
             )
         lines.extend(presence_lines(url))
         lines.append(
