@@ -11,6 +11,7 @@ urlpatterns = [
     path("backoffice/reservations/", include("seatback.backoffice.booking_urls")),
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.screens.urls")),
+    path("wechat/", include("seatback.wechat.urls")),
     path("reserve/", include("seatback.pages.booking_urls")),
     path("", include("seatback.pages.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WeChatConfig(AppConfig):
+    name = "seatback.wechat"
+    label = "wechat"
+    verbose_name = "WeChat"
