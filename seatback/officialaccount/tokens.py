@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Renew this long before WeChat says a value expires.
 EARLY_SECONDS = 300
 LOCK_SECONDS = 10
-_local = threading.Lock()
+_local = threading.RLock()  # the ticket fetch asks for the token inside
 
 
 def central(name: str, fetch: Callable[[], tuple[str, int]], stale: str | None = None) -> str:
