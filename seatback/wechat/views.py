@@ -9,12 +9,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -27,6 +28,7 @@ from seatback.core import clock
 from seatback.core.errors import Refusal
 from seatback.officialaccount import services
 from seatback.officialaccount.client import Unreachable, WeChatError
+from seatback.officialaccount.jssdk import config_for as jssdk_config
 from seatback.readers.models import Reader
 from seatback.readers.services import sign_in
 from seatback.wechat import protocol, routing
@@ -147,6 +149,32 @@ def callback(request: HttpRequest) -> HttpResponse:
             nonce=nonce,
         )
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+
+
+# JS-SDK ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def jssdk(request: HttpRequest) -> JsonResponse:
+    """wx.config for a page of this site, signed for its URL (the fragment stripped)."""
+    _enabled()
+    url = request.GET.get("url", "").split("#", 1)[0]
+    page, base = urlsplit(url), urlsplit(settings.BASE_URL)
+    if (page.scheme, page.netloc) != (base.scheme, base.netloc):
+        return JsonResponse({"error": {"code": "invalid_request"}}, status=400)
+    try:
+        config = jssdk_config(url, int(time.time()))
+    except (WeChatError, Unreachable):
+        return JsonResponse({"error": {"code": "busy"}}, status=503)
+    return JsonResponse(
+        {
+            "appId": config.app_id,
+            "timestamp": config.timestamp,
+            "nonceStr": config.nonce,
+            "signature": config.signature,
+            "jsApiList": ["scanQRCode", "getLocation"],
+        }
+    )
 
 
 # Binding ------------------------------------------------------------------------------
