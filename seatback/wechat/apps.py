@@ -5,3 +5,8 @@ class WeChatConfig(AppConfig):
     name = "seatback.wechat"
     label = "wechat"
     verbose_name = "WeChat"
+
+    def ready(self) -> None:
+        from seatback.readers import middleware
+
+        middleware.exempt("/wechat/callback")  # limited in the view (views.callback)

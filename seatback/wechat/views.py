@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from seatback.core import clock
+from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
+from seatback.core.http import client_address, refusal_response
 from seatback.officialaccount import services
 from seatback.officialaccount.client import Unreachable, WeChatError
 from seatback.officialaccount.jssdk import config_for as jssdk_config
@@ -105,6 +106,15 @@ def callback(request: HttpRequest) -> HttpResponse:
     try:
         protocol.check((settings.WECHAT_TOKEN, timestamp, nonce), query.get("signature", ""))
     except protocol.Rejected:
+        # Anyone may knock; only WeChat can sign. Unsigned knocking is limited per address.
+        try:
+            ratelimit.hit(
+                "wechat-unsigned",
+                str(client_address(request)),
+                settings.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+            )
+        except Refusal as refusal:
+            return refusal_response(request, refusal)
         return HttpResponse("bad signature", status=403, content_type="text/plain")
     if request.method == "GET":
         return HttpResponse(query.get("echostr", ""), content_type="text/plain")
@@ -131,6 +141,10 @@ def callback(request: HttpRequest) -> HttpResponse:
     except protocol.Rejected:
         return HttpResponse("rejected", status=403, content_type="text/plain")
     openid = str(message.get("FromUserName") or "")
+    try:  # signed by WeChat: limited per reader instead
+        ratelimit.hit("wechat-openid", openid, settings.RATE_LIMIT_INTENTS_PER_MINUTE)
+    except Refusal:
+        return HttpResponse("success", content_type="text/plain")
     now = clock.now()
     key = message_key(message)
     first, reply = services.claim_message(key, openid, str(message.get("MsgType") or ""), now)

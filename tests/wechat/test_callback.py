@@ -259,3 +259,25 @@ def test_a_slow_answer_says_success_then_follows_by_customer_service(
         assert [s.body["text"]["content"] for s in sent] == ["the slow answer"]
     finally:
         routing._menu.pop("SLOW")
+
+
+def test_unsigned_knocking_is_rate_limited_per_address(
+    wechat: WeChat, settings: Any, frozen_minute: None
+) -> None:
+    settings.RATE_LIMIT_ANONYMOUS_PER_MINUTE = 3
+    query = {**wechat.query(), "signature": "0" * 40}
+    codes = [wechat.client.get("/wechat/callback", query).status_code for _ in range(4)]
+    assert codes == [403, 403, 403, 429]
+
+
+def test_signed_messages_are_not_limited_by_address_but_per_reader(
+    wechat: WeChat, settings: Any, frozen_minute: None
+) -> None:
+    """WeChat's few addresses carry every reader's messages."""
+    settings.RATE_LIMIT_ANONYMOUS_PER_MINUTE = 3
+    settings.RATE_LIMIT_INTENTS_PER_MINUTE = 5
+    for n in range(5):
+        reply = wechat.post(message(f"oREADER{n}", "text", Content="hi", MsgId=f"2{n}"))
+        assert reply.status_code == 200 and reply.content != b"success"
+    answers = [wechat.post(message(BOB, "text", Content="hi", MsgId=f"3{n}")) for n in range(6)]
+    assert [a.content == b"success" for a in answers] == [False] * 5 + [True]
