@@ -43,6 +43,7 @@ class FakeWeChat:
     always_40001: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    on_sent: Any = None  # called with each Sent (the demo prints them)
 
     # Driving it from a test ----------------------------------------------------------
 
@@ -123,7 +124,7 @@ class FakeWeChat:
                     "errcode": 45015,
                     "errmsg": "response out of time limit or subscription is canceled",
                 }
-            self.sent.append(Sent(path, body, time.monotonic()))
+            self._record(path, body)
             return ok
         if path == "/cgi-bin/message/template/send":
             if touser in self.refused:
@@ -134,7 +135,7 @@ class FakeWeChat:
             msgid = str(len(self.sent) + 1000)
             if key[1]:
                 self.template_ids[key] = msgid
-            self.sent.append(Sent(path, body, time.monotonic()))
+            self._record(path, body)
             return {**ok, "msgid": msgid}
         if path == "/cgi-bin/message/subscribe/bizsend":
             if touser in self.refused:
@@ -142,7 +143,7 @@ class FakeWeChat:
             for name, item in (body.get("data") or {}).items():
                 if name.startswith("thing") and len(str(item.get("value", ""))) > 20:
                     return {"errcode": 47003, "errmsg": f"argument invalid! data.{name}.value"}
-            self.sent.append(Sent(path, body, time.monotonic()))
+            self._record(path, body)
             return ok
         if path == "/cgi-bin/menu/create":
             if not isinstance(body.get("button"), list) or not body["button"]:
@@ -158,7 +159,7 @@ class FakeWeChat:
             ):
                 return {"errcode": 40053, "errmsg": "invalid action info"}
             ticket = "gQ" + secrets.token_urlsafe(24)
-            self.sent.append(Sent(path, body, time.monotonic()))
+            self._record(path, body)
             return {
                 "ticket": ticket,
                 "expire_seconds": body.get("expire_seconds", 0),
@@ -166,9 +167,15 @@ class FakeWeChat:
             }
         return {"errcode": 40066, "errmsg": "invalid url"}
 
+    def _record(self, path: str, body: dict[str, Any]) -> None:
+        sent = Sent(path, body, time.monotonic())
+        self.sent.append(sent)
+        if self.on_sent is not None:
+            self.on_sent(sent)
+
     # The server ----------------------------------------------------------------------
 
-    def start(self) -> FakeWeChat:
+    def start(self, port: int = 0) -> FakeWeChat:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -201,7 +208,7 @@ class FakeWeChat:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

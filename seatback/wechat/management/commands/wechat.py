@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         menu_actions = menu.add_subparsers(dest="menu_action", required=True, metavar="push")
         push = menu_actions.add_parser("push", help="validate FILE.json, then create the menu")
         push.add_argument("file", metavar="FILE.json")
+        fake = actions.add_parser(
+            "fake",
+            help="run the fake WeChat API on loopback for a demo (no real account needed)",
+        )
+        fake.add_argument("--port", type=int, default=8900)
         qr = actions.add_parser("qr", help="a parametric QR that subscribes and opens a seat")
         qr.add_argument("--seat", required=True, metavar="CODE", help="the seat's code")
         qr.add_argument(
@@ -36,7 +42,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.WECHAT_ENABLED:
+        if options["action"] == "fake":
+            return self.run_fake(options["port"])
+        if not settings.WECHAT_ENABLED and options["action"] != "fake":
             raise CommandError(
                 "WeChat is off: set SEATBACK_WECHAT_APP_ID and the rest (docs/wechat.md)"
             )
@@ -51,6 +59,28 @@ class Command(BaseCommand):
             raise CommandError(f"WeChat refused: {exc.errcode} {exc.errmsg}") from None
         except Unreachable as exc:
             raise CommandError(f"WeChat's API is unreachable: {exc}") from None
+
+    def run_fake(self, port: int) -> None:
+        """The fake answers for the account configured here (or a demo one) and prints
+        every message Seatback sends through it, until interrupted."""
+        from seatback.wechat.fake import FakeWeChat
+
+        app_id = settings.WECHAT_APP_ID or "wx0000000000000000"
+        secret = settings.WECHAT_APP_SECRET or "0" * 32
+        fake = FakeWeChat(app_id, secret)
+        fake.on_sent = lambda sent: self.stdout.write(
+            f"{sent.path} {json.dumps(sent.body, ensure_ascii=False)}"
+        )
+        fake.start(port)
+        self.stdout.write(
+            f"fake WeChat API on {fake.base}: start Seatback with\n"
+            f"  SEATBACK_WECHAT_API_BASE={fake.base} SEATBACK_WECHAT_APP_ID={app_id} "
+            f"SEATBACK_WECHAT_APP_SECRET={secret} SEATBACK_WECHAT_TOKEN=demotoken"
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            fake.stop()
 
     def check_account(self) -> None:
         token = tokens.access_token()
