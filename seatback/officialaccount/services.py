@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from seatback.readers.roles import is_librarian
 
 # A code lives 5 minutes at WeChat; remember the used ones a little longer.
 CODE_MEMORY_SECONDS = 600
+KEEP_MESSAGES = timedelta(days=1)
 
 
 # Bindings ---------------------------------------------------------------------------
@@ -115,9 +116,11 @@ def claim_message(key: str, openid: str, kind: str, now: datetime) -> tuple[bool
     reply being None while the first delivery is still being answered."""
     try:
         with transaction.atomic():
-            InboundMessage.objects.create(
+            message = InboundMessage.objects.create(
                 key=key[:160], openid=openid, kind=kind[:40], received_at=now
             )
+        if message.pk % 100 == 0:  # WeChat retries within a minute: a day is plenty to keep
+            InboundMessage.objects.filter(received_at__lt=now - KEEP_MESSAGES).delete()
     except IntegrityError:
         reply = InboundMessage.objects.filter(key=key[:160]).values_list("reply", flat=True)
         return False, reply[0]

@@ -97,3 +97,16 @@ def test_the_reader_unbinds_from_the_page(client: Client, fake: FakeWeChat, alic
 def test_unbinding_needs_a_signed_in_reader(client: Client, fake: FakeWeChat, db: None) -> None:
     response = client.post("/wechat/unbind")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_inside_wechat_the_sign_in_page_goes_through_oauth(
+    client: Client, fake: FakeWeChat, alice: Reader
+) -> None:
+    Binding.objects.create(reader=alice, openid=ALICE, bound_at=alice.date_joined)
+    wechat = Client(headers={"User-Agent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0.48"})
+    to_bind = wechat.get("/login", {"next": "/reserve/"})
+    assert (to_bind.status_code, to_bind["Location"]) == (302, "/wechat/bind?next=%2Freserve%2F")
+    state = start(wechat, "/reserve/")
+    silent = wechat.get("/wechat/bind", {"code": fake.authorize(ALICE), "state": state})
+    assert silent["Location"] == "/reserve/"
+    assert client.get("/login").status_code == 200  # elsewhere: the plain sign-in page
