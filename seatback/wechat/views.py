@@ -83,6 +83,9 @@ def _answer_in_time(message: dict[str, Any], now: datetime, key: str) -> str | N
         openid = str(message.get("FromUserName") or "")
         future.add_done_callback(lambda done: _send_late(key, openid, done))
         return None
+    except Exception:  # a bug must not make WeChat say the account is out of service
+        log.exception("answering WeChat message %s failed", key)
+        reply = _("Sorry, something went wrong. Please try again later.")
     services.store_reply(key, reply, "passive")
     return reply
 

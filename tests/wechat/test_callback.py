@@ -281,3 +281,17 @@ def test_signed_messages_are_not_limited_by_address_but_per_reader(
         assert reply.status_code == 200 and reply.content != b"success"
     answers = [wechat.post(message(BOB, "text", Content="hi", MsgId=f"3{n}")) for n in range(6)]
     assert [a.content == b"success" for a in answers] == [False] * 5 + [True]
+
+
+def test_a_failing_answer_is_an_apology_not_an_error(wechat: WeChat, db: None) -> None:
+    def broken(asking: routing.Asking, key: str) -> str:
+        raise RuntimeError("bug")
+
+    routing.register("BROKEN", broken)
+    try:
+        xml = message(BOB, "event", Event="CLICK", EventKey="BROKEN")
+        first, retry = wechat.post(xml), wechat.post(xml)
+        assert first.status_code == retry.status_code == 200
+        assert wechat.reply_text(first) == wechat.reply_text(retry) != ""
+    finally:
+        routing._menu.pop("BROKEN")
