@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from seatback.wechat.fake import FakeWeChat
 
@@ -46,7 +47,7 @@ def test_a_bad_menu_is_refused_before_reaching_wechat(
 ) -> None:
     path = tmp_path / "menu.json"
     path.write_text(json.dumps(menu, ensure_ascii=False))
-    with pytest.raises(CommandError, match=says):
+    with translation.override("en"), pytest.raises(CommandError, match=says):
         call_command("wechat", "menu", "push", str(path), stdout=StringIO())
     assert fake.menus == [] and fake.token_fetches == 0
 
