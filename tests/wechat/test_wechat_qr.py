@@ -13,7 +13,7 @@ from seatback.wechat.fake import FakeWeChat
 
 def test_a_permanent_seat_qr(fake: FakeWeChat, seat: Seat) -> None:
     out = StringIO()
-    call_command("wechat", "qr", "--seat", seat.code, stdout=out)
+    call_command("wechat", "qr", f"--seat={seat.code}", stdout=out)
     [made] = fake.sent
     assert made.body == {
         "action_name": "QR_LIMIT_STR_SCENE",
@@ -25,7 +25,7 @@ def test_a_permanent_seat_qr(fake: FakeWeChat, seat: Seat) -> None:
 
 
 def test_a_temporary_seat_qr(fake: FakeWeChat, seat: Seat) -> None:
-    call_command("wechat", "qr", "--seat", seat.code, "--expire", "3600", stdout=StringIO())
+    call_command("wechat", "qr", f"--seat={seat.code}", "--expire", "3600", stdout=StringIO())
     [made] = fake.sent
     assert (made.body["action_name"], made.body["expire_seconds"]) == ("QR_STR_SCENE", 3600)
 
