@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import Q
 
 from seatback.core import clock
@@ -117,12 +117,12 @@ def _run() -> None:
         _wakeup.wait(timeout=30)
         _wakeup.clear()
         try:
-            close_old_connections()
             deliver_due(clock.now())
         except Exception:
             log.exception("delivering notices failed; the worker will retry")
         finally:
-            close_old_connections()
+            # Idle between wake-ups: hold no connection (nor a test database) meanwhile.
+            connections.close_all()
 
 
 def wake() -> None:
