@@ -66,6 +66,7 @@ def test_the_holder_is_told_within_a_second_of_a_challenge(
     assert "09:20" in text  # the deadline
     assert f"/s/{scene.code}" in text
     assert fake.to(ALICE) == []
+    wait_for(lambda: Delivery.objects.filter(status="sent").exists())  # recorded after the call
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.detail) == ("sent", "custom ok")
 
