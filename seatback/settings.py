@@ -145,11 +145,13 @@ INSTALLED_APPS = [
     "seatback.circulation",
     "seatback.catalogue",
     "seatback.analytics",
+    "seatback.officialaccount",
     "seatback.api",
     "seatback.pages",
     "seatback.backoffice",
     "seatback.screens",
     "seatback.ops",
+    "seatback.wechat",
 ]
 
 MIDDLEWARE = [
@@ -437,6 +439,73 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "pages:oidc_authentication_callback"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_REDIRECT_URL_FAILURE = "/login?campus=failed"
 
+# The WeChat Official Account (docs/wechat.md). Without an app id the wechat app is off.
+WECHAT_APP_ID = env("SEATBACK_WECHAT_APP_ID", "").strip()
+WECHAT_APP_SECRET = env("SEATBACK_WECHAT_APP_SECRET", "").strip()
+WECHAT_TOKEN = env("SEATBACK_WECHAT_TOKEN", "").strip()
+# The EncodingAESKey: when set, messages travel in safe (encrypted) mode.
+WECHAT_AES_KEY = env("SEATBACK_WECHAT_AES_KEY", "").strip()
+WECHAT_API_BASE = env("SEATBACK_WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+WECHAT_OAUTH_BASE = env("SEATBACK_WECHAT_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+# How pushes reach a reader, tried in order: a refusal (43101) or a closed window (45015)
+# moves on to the next. custom = customer-service message, template = template message,
+# subscribe = subscription notice (订阅通知).
+WECHAT_PUSH = envlist("SEATBACK_WECHAT_PUSH", "custom,template")
+WECHAT_TEMPLATE_ID = env("SEATBACK_WECHAT_TEMPLATE_ID", "").strip()
+WECHAT_SUBSCRIBE_TEMPLATE_ID = env("SEATBACK_WECHAT_SUBSCRIBE_TEMPLATE_ID", "").strip()
+WECHAT_ENABLED = bool(WECHAT_APP_ID)
+_WECHAT_PUSH_KINDS = {"custom", "template", "subscribe"}
+
+
+def _check_wechat() -> None:
+    import re
+
+    given = {
+        "SEATBACK_WECHAT_APP_SECRET": WECHAT_APP_SECRET,
+        "SEATBACK_WECHAT_TOKEN": WECHAT_TOKEN,
+        "SEATBACK_WECHAT_AES_KEY": WECHAT_AES_KEY,
+    }
+    if not WECHAT_ENABLED:
+        for name, value in given.items():
+            if value:
+                raise ImproperlyConfigured(f"{name}: set, but SEATBACK_WECHAT_APP_ID is not")
+        return
+    if not re.fullmatch(r"wx[0-9a-zA-Z]{16}", WECHAT_APP_ID):
+        raise ImproperlyConfigured(
+            f"SEATBACK_WECHAT_APP_ID: expected wx and 16 letters or digits, got {WECHAT_APP_ID!r}"
+        )
+    if not re.fullmatch(r"[0-9a-zA-Z]{16,64}", WECHAT_APP_SECRET):
+        raise ImproperlyConfigured("SEATBACK_WECHAT_APP_SECRET: expected the AppSecret (32 chars)")
+    if not re.fullmatch(r"[0-9a-zA-Z]{3,32}", WECHAT_TOKEN):
+        raise ImproperlyConfigured(
+            "SEATBACK_WECHAT_TOKEN: expected 3 to 32 letters or digits, as in the account's "
+            "server configuration"
+        )
+    if WECHAT_AES_KEY and not re.fullmatch(r"[0-9a-zA-Z]{43}", WECHAT_AES_KEY):
+        raise ImproperlyConfigured(
+            "SEATBACK_WECHAT_AES_KEY: expected the 43-character EncodingAESKey"
+        )
+    for name, url in (
+        ("SEATBACK_WECHAT_API_BASE", WECHAT_API_BASE),
+        ("SEATBACK_WECHAT_OAUTH_BASE", WECHAT_OAUTH_BASE),
+    ):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ImproperlyConfigured(f"{name}: expected http(s)://host[:port], got {url!r}")
+    unknown = [kind for kind in WECHAT_PUSH if kind not in _WECHAT_PUSH_KINDS]
+    if unknown or not WECHAT_PUSH:
+        raise ImproperlyConfigured(
+            f"SEATBACK_WECHAT_PUSH: expected custom, template and/or subscribe, got {unknown}"
+        )
+    if "template" in WECHAT_PUSH and not WECHAT_TEMPLATE_ID:
+        raise ImproperlyConfigured("SEATBACK_WECHAT_TEMPLATE_ID: needed by SEATBACK_WECHAT_PUSH")
+    if "subscribe" in WECHAT_PUSH and not WECHAT_SUBSCRIBE_TEMPLATE_ID:
+        raise ImproperlyConfigured(
+            "SEATBACK_WECHAT_SUBSCRIBE_TEMPLATE_ID: needed by SEATBACK_WECHAT_PUSH"
+        )
+
+
+_check_wechat()
 
 # Only the concurrency tests' control run turns this off, to show the race is real.
 SEAT_LOCKING = True

@@ -24,6 +24,7 @@ urlpatterns = [
     path("backoffice/acquisitions/", include("seatback.backoffice.acquisition_urls")),
     path("backoffice/", include("seatback.backoffice.urls")),
     path("display/", include("seatback.screens.urls")),
+    path("wechat/", include("seatback.wechat.urls")),
     path("reserve/", include("seatback.pages.booking_urls")),
     path("library/", include("seatback.pages.library_urls")),
     path("", include("seatback.pages.urls")),

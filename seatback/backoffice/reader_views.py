@@ -24,6 +24,8 @@ from seatback.backoffice.forms import parse_local_datetime
 from seatback.backoffice.timeline import reader_events
 from seatback.core import clock
 from seatback.core.errors import Refusal
+from seatback.notifications.models import Delivery
+from seatback.officialaccount import services as wechat_services
 from seatback.readers import services as reader_services
 from seatback.readers.models import Reader, Violation
 
@@ -66,6 +68,10 @@ def reader_detail(request: HttpRequest, reader_id: int) -> HttpResponse:
             "banned": reader.is_banned(now),
             "violations": reader.violations.select_related("seat__room"),
             "default_until": default_until,
+            "wechat": wechat_services.binding_of(reader),
+            "deliveries": Delivery.objects.filter(notice__reader=reader)
+            .select_related("notice")
+            .order_by("-notice__created_at", "-id")[:20],
         },
     )
 
@@ -95,6 +101,18 @@ def reader_unban(request: HttpRequest, reader_id: int) -> HttpResponse:
         request,
         lambda: reader_services.unban(staff(request), reader, now=clock.now(), note=note),
         done=_("The ban is lifted."),
+        back=reverse("backoffice:reader", args=[reader.pk]),
+    )
+
+
+@librarian_required
+@require_POST
+def reader_wechat_unbind(request: HttpRequest, reader_id: int) -> HttpResponse:
+    reader = get_object_or_404(Reader, pk=reader_id)
+    return change_and_go_back(
+        request,
+        lambda: wechat_services.unbind(staff(request), reader, now=clock.now()),
+        done=_("The card is no longer bound to WeChat."),
         back=reverse("backoffice:reader", args=[reader.pk]),
     )
 

@@ -20,6 +20,11 @@ urlpatterns = [
     path("readers/<int:reader_id>/", reader_views.reader_detail, name="reader"),
     path("readers/<int:reader_id>/ban", reader_views.reader_ban, name="reader-ban"),
     path("readers/<int:reader_id>/unban", reader_views.reader_unban, name="reader-unban"),
+    path(
+        "readers/<int:reader_id>/wechat/unbind",
+        reader_views.reader_wechat_unbind,
+        name="reader-wechat-unbind",
+    ),
     path("readers/<int:reader_id>/staff", reader_views.reader_staff, name="reader-staff"),
     path("violations/<int:violation_id>/forgive", reader_views.violation_forgive, name="forgive"),
     path("staff/", reader_views.staff_list, name="staff"),

@@ -1,7 +1,7 @@
 """The notification outbox: what readers are told, written once per event.
 
-The reader's /me page shows it now; a WeChat sender will later deliver the same rows,
-claiming each with a conditional UPDATE of `delivered_at`.
+The reader's /me page shows it; channels that registered themselves (WeChat) deliver the
+same rows, one `Delivery` per notice and channel, claimed with a conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ class Notice(models.Model):
         LECTURE_REMINDER = "lecture_reminder", _("lecture starts soon")
         LECTURE_PLACE = "lecture_place", _("lecture place freed")
         SPACE_INVITE = "space_invite", _("asked to join a space booking")
+        SEAT_CHALLENGED = "seat_challenged", _("a clock started on your seat")
+        CLOCK_ENDING = "clock_ending", _("the clock on your seat ends soon")
+        HOLDER_RETURNED = "holder_returned", _("the person sitting there came back")
+        CLAIMABLE = "claimable", _("the seat can be taken")
 
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
@@ -43,3 +47,33 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for reader {self.reader_id}"
+
+
+class Delivery(models.Model):
+    """One notice sent (or tried) through one channel: what a librarian sees per reader."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        REFUSED = "refused", _("not accepted")
+        FAILED = "failed", _("failed")
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What the channel answered, e.g. "custom 45015; template ok" (error codes kept).
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "channel"], name="one_delivery_per_channel")
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status} for notice {self.notice_id}"

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from seatback.library.policy import Policy
+from seatback.notifications import outbox
 from seatback.notifications.models import Notice
 from seatback.readers.models import Reader, Violation
 
@@ -27,7 +28,10 @@ def queue(reader: Reader, kind: str, *, key: str, now: datetime, **params: Any) 
     """Queue a notice once: a second call with the same key changes nothing."""
     try:
         with transaction.atomic():
-            Notice.objects.create(reader=reader, kind=kind, key=key, created_at=now, params=params)
+            notice = Notice.objects.create(
+                reader=reader, kind=kind, key=key, created_at=now, params=params
+            )
+            outbox.fan_out(notice, now)
     except IntegrityError:
         return False
     return True
@@ -93,6 +97,32 @@ def sentence(notice: Notice) -> str:
         kinds = dict(Violation.Kind.choices)
         return _("A violation was recorded: %(kind)s.") % {
             "kind": kinds.get(p.get("violation"), "")
+        }
+    if notice.kind == Notice.Kind.SEAT_CHALLENGED:
+        return _(
+            "Someone started the clock on your seat %(room)s %(seat)s: come back and tap "
+            "“I'm back” before %(deadline)s, or the seat passes on."
+        ) % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "deadline": _time(p.get("deadline")),
+        }
+    if notice.kind == Notice.Kind.CLOCK_ENDING:
+        return _("The clock on your seat %(room)s %(seat)s runs out at %(deadline)s.") % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "deadline": _time(p.get("deadline")),
+        }
+    if notice.kind == Notice.Kind.HOLDER_RETURNED:
+        return _("The person sitting at %(room)s %(seat)s came back: the seat stays theirs.") % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+        }
+    if notice.kind == Notice.Kind.CLAIMABLE:
+        return _("Nobody came back to %(room)s %(seat)s: you can take it until %(until)s.") % {
+            "room": p.get("room", ""),
+            "seat": p.get("seat", ""),
+            "until": _time(p.get("claim_until")),
         }
     if notice.kind == Notice.Kind.BANNED:
         return _("Your account is suspended until %(until)s.") % {"until": _time(p.get("until"))}

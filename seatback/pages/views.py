@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -146,6 +147,11 @@ def find(request: HttpRequest) -> HttpResponse:
 
 def login_page(request: HttpRequest) -> HttpResponse:
     error = ""
+    inside_wechat = "MicroMessenger" in request.headers.get("User-Agent", "")
+    if request.method == "GET" and inside_wechat and settings.WECHAT_ENABLED:
+        # Inside WeChat, sign in silently by OAuth (docs/wechat.md); an unbound reader
+        # signs in there once with card and password, which binds their WeChat too.
+        return redirect(f"/wechat/bind?{urlencode({'next': _safe_next(request)})}")
     if request.method == "POST":
         try:
             sign_in(

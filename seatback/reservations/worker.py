@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from seatback.core import rounds
+from seatback.notifications import outbox
 from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
 from seatback.readers.models import Violation
 from seatback.reservations import services
 from seatback.reservations.models import Reservation
 from seatback.seats.models import Hold, ScanRecord
+from seatback.seats.services import queue_clock_reminders
 
 log = logging.getLogger(__name__)
 
@@ -140,5 +142,8 @@ def run_once(now: datetime) -> Counter[str]:
     done["ended_checkins"] = ended_checkins(now)
     done["overdue_step_outs"] = overdue_step_outs(now)
     done["reminders"] = reminders(now)
+    done["clock_reminders"] = queue_clock_reminders(now)
     done.update(rounds.run_all(now))  # what other apps scheduled (core.rounds)
+    # Deliveries the sender thread of the process that queued them did not finish.
+    done["pushed"] = sum(outbox.deliver_due(now).values())
     return done

@@ -23,6 +23,8 @@ from seatback.core import live, locking
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.library.policy import Policy
+from seatback.notifications.models import Notice
+from seatback.notifications.services import queue
 from seatback.presence.checks import assess
 from seatback.presence.evidence import Evidence
 from seatback.readers.models import Reader
@@ -425,14 +427,34 @@ def _end_challenge(s: Situation, status: str) -> None:
 def _apply_challenge(s: Situation, _minutes: int | None) -> str:
     assert s.reader is not None
     deadline = s.policy.deadline(s.now)
-    s.challenge = s.reader_challenge = s.my_last_challenge = Challenge.objects.create(
+    challenge = Challenge.objects.create(
         seat=s.seat,
         challenger=s.reader,
         started_at=s.now,
         deadline=deadline,
         claim_until=min(deadline + s.policy.claim_window, s.closes_at),
     )
+    # The answer is built from the situation (no second read): it now has this clock.
+    s.challenge = s.reader_challenge = s.my_last_challenge = challenge
+    if s.hold is not None:  # a known holder is told at once (delivered after the commit)
+        _tell(s.hold.reader, Notice.Kind.SEAT_CHALLENGED, challenge, s.now)
     return "challenge_started"
+
+
+def _tell(reader: Reader, kind: str, challenge: Challenge, now: datetime) -> None:
+    """Queue a notice about a clock: its key makes it once per clock and kind."""
+    seat = challenge.seat
+    queue(
+        reader,
+        kind,
+        key=f"challenge:{challenge.pk}:{kind}",
+        now=now,
+        room=seat.room.name,
+        seat=seat.label,
+        code=seat.code,
+        deadline=challenge.deadline.isoformat(),
+        claim_until=challenge.claim_until.isoformat(),
+    )
 
 
 def _apply_claim(s: Situation, _minutes: int | None) -> str:
@@ -446,6 +468,7 @@ def _apply_claim(s: Situation, _minutes: int | None) -> str:
 def _apply_return(s: Situation, _minutes: int | None) -> str:
     if s.challenge:
         _end_challenge(s, Challenge.Status.RETURNED)
+        _tell(s.challenge.challenger, Notice.Kind.HOLDER_RETURNED, s.challenge, s.now)
         if s.hold is None:
             # The occupant was unknown until now; from here on only they may return.
             _take(s, Hold.Source.RETURN)
@@ -651,3 +674,27 @@ def _record_apart(
 def settle_room_and_reader_rows(now: datetime) -> tuple[int, int]:
     """Settle every run-out row (housekeeping for reports; correctness never needs it)."""
     return _settle_run_out(Q(), Q(), now)
+
+
+def queue_clock_reminders(now: datetime, soon: timedelta = timedelta(minutes=5)) -> int:
+    """For scheduled work: tell a known holder 5 minutes before a clock on their seat runs
+    out, and the challenger when the seat can be taken. Each once (the notice's key)."""
+    queued = 0
+    pending = Challenge.objects.pending(now).select_related("seat__room", "challenger")
+    for challenge in pending.filter(deadline__lte=now + soon, deadline__gt=now):
+        hold = Hold.objects.current(now).filter(seat=challenge.seat_id).select_related("reader")
+        holder = hold.first()
+        if holder is not None:
+            with transaction.atomic():
+                queued += _queued(holder.reader, Notice.Kind.CLOCK_ENDING, challenge, now)
+    for challenge in pending.filter(deadline__lte=now):
+        with transaction.atomic():
+            queued += _queued(challenge.challenger, Notice.Kind.CLAIMABLE, challenge, now)
+    return queued
+
+
+def _queued(reader: Reader, kind: str, challenge: Challenge, now: datetime) -> int:
+    if Notice.objects.filter(key=f"challenge:{challenge.pk}:{kind}").exists():
+        return 0
+    _tell(reader, kind, challenge, now)
+    return 1

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class WeChatConfig(AppConfig):
+    name = "seatback.wechat"
+    label = "wechat"
+    verbose_name = "WeChat"
+
+    def ready(self) -> None:
+        from seatback.readers import middleware
+
+        middleware.exempt("/wechat/callback")  # limited in the view (views.callback)
