@@ -467,8 +467,9 @@ def _apply_claim(s: Situation, _minutes: int | None) -> str:
 
 def _apply_return(s: Situation, _minutes: int | None) -> str:
     if s.challenge:
+        challenge = s.challenge  # _end_challenge clears it from the situation
         _end_challenge(s, Challenge.Status.RETURNED)
-        _tell(s.challenge.challenger, Notice.Kind.HOLDER_RETURNED, s.challenge, s.now)
+        _tell(challenge.challenger, Notice.Kind.HOLDER_RETURNED, challenge, s.now)
         if s.hold is None:
             # The occupant was unknown until now; from here on only they may return.
             _take(s, Hold.Source.RETURN)
