@@ -257,7 +257,9 @@ def bind(request: HttpRequest) -> HttpResponse:
             return _page(request, refusal.message, refusal.status)
         known = services.reader_for(openid)
         if known is not None and known.is_active:
-            login(request, known, backend="django.contrib.auth.backends.ModelBackend")
+            # The session is kept by the backend that is always listed (its get_user reads
+            # the cache); WeChat's OAuth, not a password, proved who this is.
+            login(request, known, backend="seatback.readers.backends.LocalPasswordBackend")
             request.session["wechat_openid"] = openid
             return HttpResponseRedirect(_next(request))
         request.session["wechat_openid"] = openid
