@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from seatback.core.errors import Refusal
 from seatback.core.http import client_address
 from seatback.plans.models import Screen
 from seatback.plans.selectors import screen_for_key, screen_view
-from seatback.screens.views import WRONG_KEYS_PER_MINUTE, qr_svg
+from seatback.screens.views import WRONG_KEYS_PER_MINUTE, keyed_poll, qr_svg
 
 # A screen polls every second (60 a minute); two screens sharing a key stay below this.
 SCREEN_POLLS_PER_MINUTE = 150
@@ -73,15 +73,6 @@ def entrance(request: HttpRequest, screen_id: int) -> HttpResponse:
 
 @require_GET
 def entrance_data(request: HttpRequest, screen_id: int) -> HttpResponse:
-    try:
-        screen = _screen(request, screen_id)
-        ratelimit.hit("screen", f"screen{screen.pk}", SCREEN_POLLS_PER_MINUTE)
-    except Http404:
-        return JsonResponse({"error": Refusal("not_found").as_dict()}, status=404)
-    except Refusal as refusal:
-        response = JsonResponse({"error": refusal.as_dict()}, status=refusal.status)
-        response["Retry-After"] = str(refusal.retry_after or 1)
-        return response
-    response = JsonResponse(_data(screen))
-    response["Cache-Control"] = "no-store"
-    return response
+    return keyed_poll(
+        request, lambda: _screen(request, screen_id), "screen", SCREEN_POLLS_PER_MINUTE, _data
+    )

@@ -7,6 +7,8 @@ address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
-from seatback.core.http import client_address
+from seatback.core.http import client_address, refusal_response
 from seatback.library.models import Room
 from seatback.presence.services import ShownCode, room_for_key, shown_code
 
@@ -75,17 +77,33 @@ def display(request: HttpRequest, room_id: int) -> HttpResponse:
     return response
 
 
-@require_GET
-def display_code(request: HttpRequest, room_id: int) -> HttpResponse:
+def keyed_poll(
+    request: HttpRequest,
+    find: Callable[[], Any],
+    scope: str,
+    per_minute: int,
+    answer: Callable[[Any], dict[str, Any]],
+) -> HttpResponse:
+    """A screen's JSON poll: the screen found by its key (else 404), polls limited per
+    screen, refusals in the JSON error shape, never cached."""
     try:
-        room = _room(request, room_id)
-        ratelimit.hit("display", f"room{room.pk}", DISPLAY_POLLS_PER_MINUTE)
+        found = find()
+        ratelimit.hit(scope, f"{scope}{found.pk}", per_minute)
     except Http404:
-        return JsonResponse({"error": Refusal("not_found").as_dict()}, status=404)
+        return refusal_response(request, Refusal("not_found"), as_json=True)
     except Refusal as refusal:
-        response = JsonResponse({"error": refusal.as_dict()}, status=refusal.status)
-        response["Retry-After"] = str(refusal.retry_after or 1)
-        return response
-    response = JsonResponse(_code_json(shown_code(room, clock.now())))
+        return refusal_response(request, refusal, as_json=True)
+    response = JsonResponse(answer(found))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def display_code(request: HttpRequest, room_id: int) -> HttpResponse:
+    return keyed_poll(
+        request,
+        lambda: _room(request, room_id),
+        "display",
+        DISPLAY_POLLS_PER_MINUTE,
+        lambda room: _code_json(shown_code(room, clock.now())),
+    )
