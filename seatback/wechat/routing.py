@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from seatback.content.services import mascot_reply
 from seatback.library.models import Room, Seat
 from seatback.library.policy import Policy
 from seatback.officialaccount import services
@@ -54,16 +55,16 @@ def register(key: str, handler: Handler) -> None:
     _menu[key] = handler
 
 
-def _url(path: str) -> str:
+def site_url(path: str) -> str:
     return settings.BASE_URL + path
 
 
 def bind_link() -> str:
-    return _url(reverse("wechat:bind"))
+    return site_url(reverse("wechat:bind"))
 
 
 def _seat_link(seat: Seat) -> str:
-    return _url(reverse("pages:seat", args=[seat.code]))
+    return site_url(reverse("pages:seat", args=[seat.code]))
 
 
 def help_text(asking: Asking) -> str:
@@ -173,6 +174,10 @@ def text(asking: Asking, content: str) -> str:
     room = Room.objects.filter(name=said, active=True).first() if said else None
     if room is not None:
         return room_seats(room, asking.now)
+    # Anything else: the mascots' rules (docs/content.md), else what the account can do.
+    reply = mascot_reply(said) if said else None
+    if reply is not None and reply.matched:
+        return f"{reply.avatar} {reply.mascot}：{reply.text}"
     return help_text(asking)
 
 
