@@ -10,7 +10,7 @@ the guard underneath.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -43,7 +43,13 @@ def policy_of(space: Space) -> Policy:
 
 
 def rules_of(space: Space) -> BookingRules:
-    return BookingRules.of(policy_of(space))
+    """The room's booking rules (check-in window, violations), with the space's own slot
+    and longest booking: slot marks and slot starts then come from BookingRules too."""
+    return replace(
+        BookingRules.of(policy_of(space)),
+        slot=timedelta(minutes=space.slot_minutes),
+        longest=timedelta(minutes=space.longest_minutes),
+    )
 
 
 def _local(moment: datetime) -> datetime:
@@ -52,21 +58,6 @@ def _local(moment: datetime) -> datetime:
 
 def _time(moment: datetime) -> str:
     return _local(moment).strftime("%H:%M")
-
-
-def on_slot(space: Space, moment: datetime) -> bool:
-    local = _local(moment)
-    minutes = local.hour * 60 + local.minute
-    return local.second == 0 and local.microsecond == 0 and minutes % space.slot_minutes == 0
-
-
-def slot_starts(space: Space, start: datetime, end: datetime) -> list[datetime]:
-    step = timedelta(minutes=space.slot_minutes)
-    starts, moment = [], start
-    while moment < end:
-        starts.append(moment)
-        moment += step
-    return starts
 
 
 def _space_rows() -> QuerySet[Space]:
@@ -172,18 +163,19 @@ def booking_refusal(
         return Refusal("not_reservable", _("This space cannot be booked."))
     if space.reader_kinds and organiser.kind not in space.reader_kinds and not organiser.is_staff:
         return Refusal("not_reservable", _("This space is not bookable by your kind of reader."))
-    if not (on_slot(space, start) and on_slot(space, end)) or end <= start:
+    rules = rules_of(space)
+    if not (rules.on_slot(start) and rules.on_slot(end)) or end <= start:
         return Refusal(
             "invalid_request",
             _("Bookings start and end on the %(minutes)d-minute marks.")
             % {"minutes": space.slot_minutes},
         )
-    if end - start > timedelta(minutes=space.longest_minutes):
+    if end - start > rules.longest:
         return Refusal(
             "invalid_request",
             _("A booking lasts at most %(minutes)d minutes.") % {"minutes": space.longest_minutes},
         )
-    policy = policy_of(space)
+    policy = rules.policy
     today = policy.local_day(now)
     day = policy.local_day(start)
     if end <= now or day > today + timedelta(days=space.days_ahead) or day < today:
@@ -251,7 +243,7 @@ def book(
         space = _space_rows().get(pk=space.pk)
         _settle(space, now)
         taken = SpaceSlot.objects.filter(
-            space=space, active=True, slot_start__in=slot_starts(space, start, end)
+            space=space, active=True, slot_start__in=rules.slot_starts(start, end)
         ).exists()
         if taken:
             raise Refusal("seat_unavailable", _("This space is already booked then."))
@@ -272,7 +264,7 @@ def book(
         SpaceMember.objects.bulk_create(SpaceMember(booking=booking, reader=r) for r in group)
         SpaceSlot.objects.bulk_create(
             SpaceSlot(booking=booking, space=space, slot_start=moment)
-            for moment in slot_starts(space, start, end)
+            for moment in rules.slot_starts(start, end)
         )
         for companion in group:
             queue(
@@ -464,9 +456,9 @@ class Cell:
 
 def day_grid(space: Space, day: date, now: datetime, reader: Reader | None = None) -> list[Cell]:
     """The space's slots on a local day, each free, booked, blocked, closed or past."""
-    policy = policy_of(space)
-    opens, closes = policy.opening(datetime.combine(day, time(12), tzinfo=Policy.zone()))
-    starts = slot_starts(space, opens, closes)
+    rules = rules_of(space)
+    opens, closes = rules.policy.opening(datetime.combine(day, time(12), tzinfo=Policy.zone()))
+    starts = rules.slot_starts(opens, closes)
     slots = {
         s.slot_start: s
         for s in SpaceSlot.objects.filter(
