@@ -75,6 +75,9 @@ if _base.scheme not in ("http", "https") or not _base.netloc:
     raise ImproperlyConfigured(
         f"SEATBACK_BASE_URL: expected http(s)://host[:port], got {BASE_URL!r}"
     )
+# How far back `seatback demo` writes its simulated history (analytics.history.demo_history):
+# three weeks; the test settings write fewer days, through the same code.
+DEMO_HISTORY_DAYS = envint("SEATBACK_DEMO_HISTORY_DAYS", "21", minimum=3)
 # Behind nginx or another proxy, take the client address from X-Forwarded-For.
 BEHIND_PROXY = envbool("SEATBACK_BEHIND_PROXY", "false")
 # The header the proxy writes the client's address into, and the proxies trusted to write

@@ -78,7 +78,12 @@ def test_serve_migrates_an_empty_data_dir_and_answers(tmp_path: Path) -> None:
 
 def test_demo_builds_once_and_serves(tmp_path: Path) -> None:
     port = free_port()
-    process = start(["demo", "--host", "127.0.0.1", "--port", str(port)], tmp_path)
+    # Three days of history rather than twenty: the same build, a fraction of the rows.
+    process = start(
+        ["demo", "--host", "127.0.0.1", "--port", str(port)],
+        tmp_path,
+        {"SEATBACK_DEMO_HISTORY_DAYS": "4"},
+    )
     try:
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
         signin = requests.post(

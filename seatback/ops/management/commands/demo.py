@@ -182,7 +182,8 @@ class Command(BaseCommand):
         now = clock.now()
         dispute = stage_dispute(now)
         books = stage_library(now)
-        history = demo_history(now)  # after the dispute, which wants a quiet seat
+        # After the dispute, which wants a quiet seat.
+        history = demo_history(now, days=settings.DEMO_HISTORY_DAYS)
         seat = (
             Seat.objects.select_related("room")
             .filter(room__name=DAY_AND_NIGHT_ROOM)
