@@ -209,7 +209,8 @@ class FakeWeChat:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polls for shutdown every 50 ms (the default, 0.5 s, made every stop() wait ~0.5 s).
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def stop(self) -> None:

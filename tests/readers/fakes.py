@@ -42,7 +42,8 @@ class _Server(ThreadingHTTPServer):
 @contextmanager
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polls for shutdown every 50 ms (the default, 0.5 s, made every fake's exit wait ~0.5 s).
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
