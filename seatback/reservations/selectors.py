@@ -5,11 +5,13 @@ Imports nothing from seats.services, which reads these for its Situation.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from seatback.core import sql
 from seatback.reservations.models import Reservation
 
 # How far ahead a scan looks for bookings on its seat (a hold never outlasts a day).
@@ -31,15 +33,21 @@ def live_q(now: datetime, prefix: str = "") -> Q:
 
 
 def upcoming_on_seat(seat_id: int, now: datetime) -> list[Reservation]:
-    """The seat's bookings not yet checked in whose check-in deadline is still ahead."""
-    return list(
-        Reservation.objects.filter(
-            seat_id=seat_id,
-            status=Reservation.Status.BOOKED,
-            checkin_until__gt=now,
-            start__lt=now + LOOKAHEAD,
-        ).order_by("start")[:20]
+    """The seat's bookings not yet checked in whose check-in deadline is still ahead.
+
+    Every scan and seat read asks this, so it is one hand-written statement (core.sql)."""
+    found = sql.rows(_upcoming_sql(), [seat_id, sql.when(now), sql.when(now + LOOKAHEAD)])
+    return [sql.instance(Reservation, row) for row in found]
+
+
+@functools.cache
+def _upcoming_sql() -> str:
+    cols = sql.columns(Reservation, "b")
+    where = (
+        f"WHERE b.seat_id = %s AND b.status = '{Reservation.Status.BOOKED.value}'"
+        " AND b.checkin_until > %s AND b.start < %s ORDER BY b.start LIMIT 20"
     )
+    return f"SELECT {cols} FROM {Reservation._meta.db_table} b {where}"  # noqa: S608
 
 
 def reserved_seat_ids(room_ids: Iterable[int], now: datetime) -> set[int]:

@@ -7,6 +7,7 @@ writes, and records the scan. A refusal is recorded too, then raised as a Refusa
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -14,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from seatback.core import live, locking
+from seatback.core import live, locking, sql
 from seatback.core.errors import Refusal
-from seatback.library.models import Seat
+from seatback.library.models import Library, Room, Seat
 from seatback.library.policy import Policy
 from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
@@ -88,33 +89,45 @@ class Situation:
         something to settle."""
         if settle:
             assert reader is not None
-            pending = Challenge.objects.filter(status=Challenge.Status.PENDING)
-            current = Hold.objects.filter(ended_at__isnull=True)
-        else:
-            pending = Challenge.objects.pending(now)
-            current = Hold.objects.current(now)
-        last_return = (
-            Challenge.objects.filter(seat=seat, status=Challenge.Status.RETURNED)
-            .order_by("-ended_at")
-            .values_list("ended_at", flat=True)
-            .first()
-        )
         reader_id = reader.pk if reader is not None else None
         mine = reader_id is not None
-        # The seat's and the reader's pending clock in one query, and their holds in one:
-        # the constraints allow at most one of each, so no ordering is needed.
-        if mine:
-            pendings = list(
-                pending.filter(Q(seat=seat) | Q(challenger_id=reader_id)).select_related(
-                    "challenger"
-                )
+        # Two statements (issue 17): the seat's and the reader's pending clocks, the
+        # reader's latest clock on this seat and the seat's last return in one; the seat's
+        # and the reader's holds in the other. The constraints allow at most one pending
+        # clock and one hold per seat and per reader, so nothing else needs ordering.
+        found = sql.rows(
+            _clocks_sql(settle),
+            [*([] if settle else [sql.when(now)]), seat.pk, reader_id, seat.pk, reader_id, seat.pk],
+        )
+        pendings: list[Challenge] = []
+        last_return: datetime | None = None
+        my_last: Challenge | None = None
+        for row in found:
+            challenge = sql.instance(Challenge, row, 1)
+            if row[0] == "p":
+                pendings.append(challenge)
+            elif row[0] == "m":
+                my_last = challenge
+            else:
+                last_return = challenge.ended_at
+        holds = [
+            sql.instance(Hold, row)
+            for row in sql.rows(
+                _holds_sql(settle), [*([] if settle else [sql.when(now)]), seat.pk, reader_id]
             )
-            holds = list(
-                current.filter(Q(seat=seat) | Q(reader_id=reader_id)).select_related("reader")
-            )
-        else:
-            pendings = list(pending.filter(seat=seat).select_related("challenger"))
-            holds = list(current.filter(seat=seat).select_related("reader"))
+        ]
+        if reader is not None:
+            # The reader's own rows point at the reader object already in hand, not a query.
+            for c in pendings:
+                if c.challenger_id == reader_id:
+                    c.challenger = reader
+            for h in holds:
+                if h.reader_id == reader_id:
+                    h.reader = reader
+        if my_last is not None:
+            # The same clock as a pending one read above: one object, so that what a scan
+            # writes to it shows in both places.
+            my_last = next((c for c in pendings if c.pk == my_last.pk), my_last)
         if settle:
             pendings, holds = _settle_run_out_rows(pendings, holds, now)
         return cls(
@@ -131,13 +144,7 @@ class Situation:
             if mine
             else None,
             last_return_at=last_return,
-            my_last_challenge=(
-                Challenge.objects.filter(seat=seat, challenger=reader)
-                .order_by("-started_at")
-                .first()
-                if mine
-                else None
-            ),
+            my_last_challenge=my_last if mine else None,
             upcoming=bookings.source().upcoming_on_seat(seat.pk, now),
         )
 
@@ -209,6 +216,34 @@ class Situation:
         if self.reader is None:
             return []
         return [intent for intent in INTENTS if refusal_for(intent, self) is None]
+
+
+@functools.cache
+def _clocks_sql(settle: bool) -> str:
+    """Parameters: [now unless settling], seat, reader, seat, reader, seat."""
+    cols = sql.columns(Challenge, "c")
+    table = Challenge._meta.db_table
+    in_force = "" if settle else " AND c.claim_until > %s"
+    pending, returned = Challenge.Status.PENDING.value, Challenge.Status.RETURNED.value
+    return (
+        f"SELECT 'p', {cols} FROM {table} c WHERE c.status = '{pending}'{in_force}"  # noqa: S608 (model names; values are parameters)
+        " AND (c.seat_id = %s OR c.challenger_id = %s)"
+        f" UNION ALL SELECT 'm', m.* FROM (SELECT {cols} FROM {table} c"
+        " WHERE c.seat_id = %s AND c.challenger_id = %s"
+        " ORDER BY c.started_at DESC, c.id DESC LIMIT 1) m"
+        f" UNION ALL SELECT 'r', r.* FROM (SELECT {cols} FROM {table} c"
+        f" WHERE c.seat_id = %s AND c.status = '{returned}' ORDER BY c.ended_at DESC LIMIT 1) r"
+    )
+
+
+@functools.cache
+def _holds_sql(settle: bool) -> str:
+    """Parameters: [now unless settling], seat, reader."""
+    in_force = "" if settle else " AND h.closes_at > %s"
+    return (
+        f"SELECT {sql.columns(Hold, 'h')} FROM {Hold._meta.db_table} h"  # noqa: S608 (as above)
+        f" WHERE h.ended_at IS NULL{in_force} AND (h.seat_id = %s OR h.reader_id = %s)"
+    )
 
 
 # Deciding -------------------------------------------------------------------------------
@@ -533,17 +568,39 @@ def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     if not settings.SEAT_LOCKING:
         return seat, reader
     # Fixed order, seat before reader, so two transactions never wait on each other.
-    # of=("self",): only the seat row, not the room and library rows the join reads, which
-    # would make every scan in the library one queue. no_key: FOR NO KEY UPDATE excludes
+    # OF s: only the seat row, not the room and library rows the join reads, which would
+    # make every scan in the library one queue. FOR NO KEY UPDATE excludes
     # other scans of this seat or reader just as well, but not the KEY SHARE lock an insert
     # of a row pointing at them takes, so recording a busy scan or signing in never waits.
-    locked_seat = (
-        Seat.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("room__library")
-        .get(pk=seat.pk)
-    )
-    locked_reader = Reader.objects.select_for_update(no_key=True).get(pk=reader.pk)
+    found = sql.rows(_lock_seat_sql(connection.vendor), [seat.pk])
+    readers = sql.rows(_lock_reader_sql(connection.vendor), [reader.pk])
+    if not found or not readers:
+        raise (Seat if not found else Reader).DoesNotExist()
+    row = found[0]
+    locked_seat = sql.instance(Seat, row)
+    room = sql.instance(Room, row, sql.width(Seat))
+    room.library = sql.instance(Library, row, sql.width(Seat) + sql.width(Room))
+    locked_seat.room = room
+    locked_reader = sql.instance(Reader, readers[0])
     return locked_seat, locked_reader
+
+
+@functools.cache
+def _lock_seat_sql(vendor: str) -> str:
+    """The seat with its room and library, locking only the seat's row (see lock)."""
+    seat, room, library = (m._meta.db_table for m in (Seat, Room, Library))
+    return (
+        f"SELECT {sql.columns(Seat, 's')}, {sql.columns(Room, 'r')}, {sql.columns(Library, 'l')}"  # noqa: S608
+        f" FROM {seat} s JOIN {room} r ON r.id = s.room_id JOIN {library} l ON l.id = r.library_id"
+        f" WHERE s.id = %s{sql.for_update('s')}"
+    )
+
+
+@functools.cache
+def _lock_reader_sql(vendor: str) -> str:
+    table = Reader._meta.db_table
+    where = f"WHERE u.id = %s{sql.for_update('u')}"
+    return f"SELECT {sql.columns(Reader, 'u')} FROM {table} u {where}"  # noqa: S608
 
 
 def _lapse(challenges: Q, now: datetime) -> int:
@@ -570,12 +627,16 @@ def _settle_run_out_rows(
 ) -> tuple[list[Challenge], list[Hold]]:
     """Of these not-ended rows, mark those whose time has run out as _settle_run_out does
     (at most two of each: the constraints); the rows still in force."""
-    lapsed = [c.pk for c in pendings if c.claim_until <= now]
-    closed = [h.pk for h in holds if h.closes_at <= now]
+    lapsed = [c for c in pendings if c.claim_until <= now]
+    closed = [h for h in holds if h.closes_at <= now]
     if lapsed:
-        _lapse(Q(pk__in=lapsed), now)
+        _lapse(Q(pk__in=[c.pk for c in lapsed]), now)
+        for c in lapsed:  # the objects say what was written (a reader's last clock is one)
+            c.status, c.ended_at = Challenge.Status.LAPSED, c.claim_until
     if closed:
-        _close(Q(pk__in=closed), now)
+        _close(Q(pk__in=[h.pk for h in closed]), now)
+        for h in closed:
+            h.ended_at, h.end_reason = h.closes_at, Hold.EndReason.CLOSED
     return [c for c in pendings if c.claim_until > now], [h for h in holds if h.closes_at > now]
 
 
