@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
 
@@ -87,3 +88,61 @@ def for_update(of: str) -> str:
     if connection.vendor == "postgresql":
         return f" FOR NO KEY UPDATE OF {connection.ops.quote_name(of)}"
     return ""
+
+
+@cache
+def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field, ...]]:
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    names = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    statement = f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+    return statement, fields
+
+
+def insert(obj: M) -> M:
+    """Insert a new instance as `Model.objects.create` would (its fields' defaults and
+    pre_save, the database's own value adaptation, pre_save and post_save signals), in one
+    statement built once per model; the instance gets its primary key."""
+    model = type(obj)
+    using = connection.alias
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    statement, fields = _insert_sql(model, connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, using
+    post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+    )
+    return obj
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name  # a column, not a reverse relation
+    return field
+
+
+@cache
+def _update_sql(
+    model: type[models.Model], names: tuple[str, ...], unless: str | None, vendor: str
+) -> str:
+    quote = connection.ops.quote_name
+    meta = model._meta
+    sets = ", ".join(f"{quote(_field(model, n).column)} = %s" for n in names)
+    guard = f" AND {quote(_field(model, unless).column)} IS NULL" if unless else ""
+    where = f"WHERE {quote(meta.pk.column)} = %s{guard}"
+    return f"UPDATE {quote(meta.db_table)} SET {sets} {where}"  # noqa: S608
+
+
+def update(obj: models.Model, *names: str, unless_set: str | None = None) -> int:
+    """Write these fields of the instance, as they are now, to its row (as
+    `filter(pk=...).update(...)` would, without signals); with `unless_set`, only while that
+    column is still NULL. The number of rows changed (0 or 1)."""
+    fields = [_field(type(obj), n) for n in names]
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+    statement = _update_sql(type(obj), names, unless_set, connection.vendor)
+    return execute(statement, [*params, obj.pk])

@@ -424,9 +424,8 @@ RULES: dict[str, Rule] = {
 def end_hold(hold: Hold | None, now: datetime, reason: str) -> None:
     """End a current hold (call inside the seat transaction)."""
     if hold is not None:
-        Hold.objects.filter(pk=hold.pk, ended_at__isnull=True).update(
-            ended_at=now, end_reason=reason
-        )
+        hold.ended_at, hold.end_reason = now, reason
+        sql.update(hold, "ended_at", "end_reason", unless_set="ended_at")
         seat_id: int = hold.seat_id
         transaction.on_commit(lambda: live.bump(seat_id))
 
@@ -436,8 +435,8 @@ def _take(s: Situation, source: str) -> None:
     assert s.reader is not None
     if s.reader_hold and s.reader_hold.seat_id != s.seat.pk:
         end_hold(s.reader_hold, s.now, Hold.EndReason.MOVED)
-    s.hold = s.reader_hold = Hold.objects.create(
-        seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at
+    s.hold = s.reader_hold = sql.insert(
+        Hold(seat=s.seat, reader=s.reader, source=source, since=s.now, closes_at=s.hold_ends_at)
     )
 
 
@@ -445,10 +444,8 @@ def _end_challenge(s: Situation, status: str) -> None:
     """End the seat's pending challenge; the situation no longer has it."""
     challenge = s.challenge
     assert challenge is not None
-    Challenge.objects.filter(pk=challenge.pk).update(
-        status=status, ended_at=s.now, ended_by=s.reader
-    )
     challenge.status, challenge.ended_at, challenge.ended_by = status, s.now, s.reader
+    sql.update(challenge, "status", "ended_at", "ended_by")
     s.challenge = None
     if s.reader_challenge is not None and s.reader_challenge.pk == challenge.pk:
         s.reader_challenge = None
@@ -462,12 +459,14 @@ def _end_challenge(s: Situation, status: str) -> None:
 def _apply_challenge(s: Situation, _minutes: int | None) -> str:
     assert s.reader is not None
     deadline = s.policy.deadline(s.now)
-    challenge = Challenge.objects.create(
-        seat=s.seat,
-        challenger=s.reader,
-        started_at=s.now,
-        deadline=deadline,
-        claim_until=min(deadline + s.policy.claim_window, s.closes_at),
+    challenge = sql.insert(
+        Challenge(
+            seat=s.seat,
+            challenger=s.reader,
+            started_at=s.now,
+            deadline=deadline,
+            claim_until=min(deadline + s.policy.claim_window, s.closes_at),
+        )
     )
     # The answer is built from the situation (no second read): it now has this clock.
     s.challenge = s.reader_challenge = s.my_last_challenge = challenge
@@ -511,8 +510,8 @@ def _apply_return(s: Situation, _minutes: int | None) -> str:
         return "returned"
     assert s.hold is not None
     # Back from a step-out: it ends now (away_until is kept as when it ended).
-    Hold.objects.filter(pk=s.hold.pk).update(away_until=s.now)
     s.hold.away_until = s.now
+    sql.update(s.hold, "away_until")
     return "returned"
 
 
@@ -531,7 +530,7 @@ def _apply_step_out(s: Situation, minutes: int | None) -> str:
     assert s.hold is not None
     length = timedelta(minutes=minutes) if minutes else s.policy.step_out
     s.hold.away_until = min(s.now + length, s.hold.closes_at)
-    Hold.objects.filter(pk=s.hold.pk).update(away_until=s.hold.away_until)
+    sql.update(s.hold, "away_until")
     return "stepped_out"
 
 
@@ -650,16 +649,18 @@ def _record(
     evidence: Evidence,
     checked: dict[str, object] | None = None,
 ) -> None:
-    ScanRecord.objects.create(
-        seat=seat,
-        reader=reader,
-        intent=intent[:12],
-        outcome=outcome,
-        accepted=accepted,
-        at=now,
-        address=evidence.address,
-        client=evidence.client[:300],
-        evidence=checked or {},
+    sql.insert(
+        ScanRecord(
+            seat=seat,
+            reader=reader,
+            intent=intent[:12],
+            outcome=outcome,
+            accepted=accepted,
+            at=now,
+            address=evidence.address,
+            client=evidence.client[:300],
+            evidence=checked or {},
+        )
     )
 
 
