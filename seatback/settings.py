@@ -265,7 +265,7 @@ if REDIS_URL:
         raise ImproperlyConfigured(f"REDIS_URL: expected redis://host:port/db, got {REDIS_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "seatback.core.rediscache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("SEATBACK_CACHE_PREFIX", "seatback"),
             # A Redis that is gone or stuck is an answer within a second or two (a 503

@@ -181,8 +181,13 @@ class SharedReadFront:
             return None  # Django counts it again and answers the refusal
         language = self._language_key(environ)
         if watch is None:
-            stored = cache.get(self._shared_key(path, language, now))
-            return tuple(stored) if stored else None  # type: ignore[return-value]
+            # The library's change token and the answer stored with it, in one round trip.
+            key = self._shared_key(path, language, now)
+            found = cache.get_many([live.LIBRARY_KEY, key])
+            stored = found.get(key)
+            if not stored or stored[0] != found.get(live.LIBRARY_KEY):
+                return None
+            return tuple(stored[1])  # type: ignore[return-value]
         headers = self._watch_headers.get(language)
         seat_id = cached_place("id", watch.group(1)) if headers else None
         if headers is None or seat_id is None:
@@ -192,7 +197,9 @@ class SharedReadFront:
 
     @staticmethod
     def _shared_key(path: str, language: str, now: datetime) -> str:
-        return f"front:{path}:{language}:{live.library_token()}:{int(now.timestamp())}"
+        """Where the answer of this second is kept, with the library's change token it was
+        read under (a scan since makes it out of date)."""
+        return f"front:{path}:{language}:{int(now.timestamp())}"
 
     def _through(
         self,
@@ -202,10 +209,11 @@ class SharedReadFront:
         watch: re.Match[str] | None,
     ) -> Any:
         """Django's answer, kept for the next request when it is a 200 for everyone."""
-        key = None
+        key = token = None
         if watch is None:
             try:
                 now = clock.now()
+                token = live.library_token()  # before Django reads: a scan meanwhile shows
                 key = self._shared_key(path, self._language_key(environ), now)
             except Exception:
                 log.warning("shared read %s: no cache key", path, exc_info=True)
@@ -230,7 +238,8 @@ class SharedReadFront:
                 ]
             elif key is not None:
                 try:
-                    cache.set(key, (seen["status"], headers, body), timeout=SHARED_SECONDS)
+                    answer = (seen["status"], headers, body)
+                    cache.set(key, (token, answer), timeout=SHARED_SECONDS)
                 except Exception:
                     log.warning("shared read %s: not stored", path, exc_info=True)
         return [body]
