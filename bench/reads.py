@@ -190,3 +190,23 @@ def screens(ctx: Context) -> dict[str, Any]:
     )
     out.pop("_raw")
     return out
+
+
+def seat_pages_only(ctx: Context) -> dict[str, Any]:
+    """Suite scenario "seat-pages": only the 500 seat pages (GET /api/v1/seats/{code}, each
+    reader's own view of a seat: read from the database every time), as fast as
+    --read-connections go for --seconds; the seat page's own target is judged by this."""
+    conns = ctx.args.read_connections
+    say(f"  {PAGES} seat pages polling, {conns} connections, {ctx.seconds:.0f} s")
+    out = ctx.measure(
+        plan(
+            "closed",
+            seat_pages(ctx),
+            ctx.lib.tokens,
+            connections=conns,
+            seconds=ctx.seconds,
+            parse=False,
+        )
+    )
+    out.pop("_raw")
+    return out

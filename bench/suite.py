@@ -1,7 +1,8 @@
 """The benchmark suite: scans and reads against `seatback serve`, and the database's floor.
 
     .venv/bin/python -m bench.suite [--db sqlite|postgres|both] [--quick] [--seconds 20]
-        [--scenarios static,contention,scan-open,scan-closed,reads,screens,watch,reservation]
+        [--scenarios static,contention,scan-open,scan-closed,reads,screens,seat-pages,watch,
+         reservation]
 
 This file only orchestrates: for each database (in a child process of its own: Django is
 set up once per process) it starts `seatback serve` the production way through
@@ -21,6 +22,7 @@ loopback, each bounded in requests and seconds:
                --read-connections go; meanwhile a probe times how long until every read
                shows a change
   screens      bench/reads.py: only the 100 room screens (the shared reads), flat out
+  seat-pages   bench/reads.py: only the 500 seat pages (a reader's own seat), flat out
   watch        bench/watch.py: 500 seat pages polling GET /seats/{code}/watch
   reservation  bench/reservation_rush.py: the morning rush of bookings for tomorrow,
                --rush-readers readers for --rush-seats reservable seats arriving within
@@ -80,6 +82,7 @@ SCENARIOS: dict[str, Callable[[Context], dict[str, Any] | None]] = {
     "scan-closed": scan_mix.closed_loop,
     "reads": reads.run,
     "screens": reads.screens,
+    "seat-pages": reads.seat_pages_only,
     "watch": watch.run,
     "reservation": reservation_rush.scenario,
 }
