@@ -12,8 +12,6 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from seatback.analytics.figures import COUNTS, Figures
 from seatback.analytics.selectors import Report
@@ -79,6 +77,10 @@ def as_csv(report: Report) -> str:
 
 
 def as_xlsx(report: Report) -> bytes:
+    # Imported here: openpyxl is ~6 MB per worker that only this download needs.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

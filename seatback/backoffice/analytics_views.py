@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from seatback.analytics import exports
 from seatback.analytics.figures import HOURS, Figures
-from seatback.analytics.monthly import monthly_pdf
 from seatback.analytics.selectors import BEHIND, LONGEST_RANGE, Report, report, rows_behind
 from seatback.analytics.whatif import SIMULATED_KEYS, UnsimulatedKey, what_if
 from seatback.analytics.words import FIGURE_NAMES
@@ -270,6 +269,9 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     """The month's report for the library's leadership, as a PDF (?month=YYYY-MM)."""
     asked = parse_local_date(request.GET.get("month", "") + "-01")
     month = asked or local_today(clock.now()).replace(day=1)
+    # Imported here: reportlab is several MB per worker that only this download needs.
+    from seatback.analytics.monthly import monthly_pdf
+
     response = HttpResponse(monthly_pdf(month, clock.now()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="seatback-report-{month:%Y-%m}.pdf"'
     return response

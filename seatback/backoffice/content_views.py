@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -122,6 +120,8 @@ def content_edit(request: HttpRequest, kind: str, item_id: int | None = None) ->
             reverse("pages:lecture-attend", args=[item.pk]) + "?c=" + services.attendance_code(item)
         )
         context["door_url"] = door
+        import qrcode.image.svg  # here: only these pages draw QR codes
+
         image = qrcode.make(door, image_factory=qrcode.image.svg.SvgPathImage, border=2)
         context["door_qr"] = image.to_string(encoding="unicode")
     return render(request, "backoffice/content_edit.html", context, status=400 if error else 200)

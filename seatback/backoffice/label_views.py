@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from seatback.backoffice.access import administrator_required, librarian_required, staff
 from seatback.core import clock
-from seatback.labels import codes, services, sheets
+from seatback.labels import codes, services
 from seatback.library.models import Room, Seat
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -97,6 +97,10 @@ def export(request: HttpRequest, room_id: int) -> HttpResponse:
     if not seats:
         messages.error(request, _("This room has no seats to print."))
         return redirect("labels:room", room_id=target.pk)
+    # Imported here: the label sheets bring reportlab and qrcode (~10 MB per worker), which
+    # only printing needs (issue 17).
+    from seatback.labels import sheets
+
     writers: dict[str, Callable[[Sequence[Seat], str], object]] = {
         "pdf": sheets.write_pdf,
         "csv": sheets.write_csv,

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +29,8 @@ WRONG_KEYS_PER_MINUTE = 20
 
 
 def qr_svg(text: str) -> str:
+    import qrcode.image.svg  # here: only these pages draw QR codes
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
     return str(image.to_string(encoding="unicode"))
 

@@ -9,6 +9,7 @@ break the XML and WeChat would show "该公众号暂时无法提供服务").
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -16,8 +17,6 @@ import secrets
 from typing import Any
 
 import xmltodict
-from wechatpy.crypto import PrpCrypto
-from wechatpy.exceptions import InvalidAppIdException
 
 
 class Rejected(Exception):
@@ -34,13 +33,22 @@ def check(expected_parts: tuple[str, ...], given: str) -> None:
         raise Rejected("signature")
 
 
-class _Prp(PrpCrypto):  # type: ignore[misc]
-    def __init__(self, key: bytes, random16: str | None = None) -> None:
-        super().__init__(key)
-        self._random16 = random16
+@functools.cache
+def _prp() -> Any:
+    """wechatpy's message cipher, with a settable random prefix (for the protocol's test
+    vectors). Made on first use: wechatpy is ~9 MB per worker that only a library with
+    WeChat in safe mode needs (issue 17)."""
+    from wechatpy.crypto import PrpCrypto
 
-    def get_random_string(self) -> str:
-        return self._random16 or secrets.token_hex(8)
+    class Prp(PrpCrypto):  # type: ignore[misc]
+        def __init__(self, key: bytes, random16: str | None = None) -> None:
+            super().__init__(key)
+            self._random16 = random16
+
+        def get_random_string(self) -> str:
+            return self._random16 or secrets.token_hex(8)
+
+    return Prp
 
 
 def aes_key(encoding_aes_key: str) -> bytes:
@@ -64,8 +72,10 @@ def decrypt(
     envelope = parse(body)
     encrypted = str(envelope.get("Encrypt") or "")
     check((token, timestamp, nonce, encrypted), msg_signature)
+    from wechatpy.exceptions import InvalidAppIdException
+
     try:
-        return str(_Prp(aes_key(key)).decrypt(encrypted, app_id))
+        return str(_prp()(aes_key(key)).decrypt(encrypted, app_id))
     except InvalidAppIdException:
         raise Rejected("appid") from None
     except Exception:  # not our key, bad padding, not base64
@@ -83,7 +93,7 @@ def encrypt(
     random16: str | None = None,
 ) -> str:
     """The safe-mode envelope of a reply (Encrypt, MsgSignature, TimeStamp, Nonce)."""
-    encrypted = _Prp(aes_key(key), random16).encrypt(xml, app_id).decode("ascii")
+    encrypted = _prp()(aes_key(key), random16).encrypt(xml, app_id).decode("ascii")
     signature = sign(token, timestamp, nonce, encrypted)
     return (
         f"<xml>\n<Encrypt>{cdata(encrypted)}</Encrypt>\n"
