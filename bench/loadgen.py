@@ -15,7 +15,10 @@ The plan (JSON; bench/harness.py: plan() builds one) says:
   "arrivals" (visitors: [[offset s, [request index, ...]], ...]; each visitor sends its
   first request at start + offset and, while the answer's code is one of retry's keys and
   it has requests left, its next one: at once ("now") or after the answer's Retry-After
-  ("after"); latency is counted from when a request was sent);
+  ("after"); latency is counted from when a request was sent; with follow: S, each
+  visitor instead keeps at it for S seconds: after each busy's Retry-After it asks again,
+  after seat_unavailable it asks for one of the seats the refusal offers (`free_seats`),
+  and it stops at `free: 0` (outcome "409 nothing_left") or any other answer);
   connections; rate (open); duration (s, the bound on sending; arrivals: on arriving);
   max_requests; timeout (s per request); tokens: bearer tokens; requests: [method, path,
   token index, JSON body or absent] (closed mode cycles through them); parse: whether to
@@ -23,13 +26,15 @@ The plan (JSON; bench/harness.py: plan() builds one) says:
   label_ok: the code of a 2xx JSON answer that has no outcome (default "?").
 The result: elapsed seconds, client CPU seconds, and per request [index, status, label,
 latency ms, finished at s], status 0 for a request with no answer (label says why);
-arrivals: also outcomes, each visitor's last label.
+arrivals: also outcomes, each visitor's last label (follow: and settled_after, seconds from
+arriving to that last answer).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import sys
 import time
 from typing import Any
@@ -120,22 +125,35 @@ def label_of(status: int, body: bytes, parse: bool, ok: str = "?") -> str:
     return str(status)
 
 
-def build(plan: dict[str, Any]) -> list[bytes]:
+def build_one(plan: dict[str, Any], method: str, path: str, token_index: Any, text: Any) -> bytes:
     host = f"{plan['host']}:{plan['port']}".encode()
-    tokens = plan["tokens"]
-    raws = []
-    for method, path, token_index, *rest in plan["requests"]:
-        body = rest[0].encode() if rest and rest[0] is not None else b""
-        lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + host]
-        if token_index is not None and token_index >= 0:
-            lines.append(f"Authorization: Bearer {tokens[token_index]}".encode())
-        lines.append(b"Accept-Language: en")
-        if body:
-            lines.append(b"Content-Type: application/json")
-        if method == "POST" or body:
-            lines.append(f"Content-Length: {len(body)}".encode())
-        raws.append(b"\r\n".join(lines) + b"\r\n\r\n" + body)
-    return raws
+    body = text.encode() if text is not None else b""
+    lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + host]
+    if token_index is not None and token_index >= 0:
+        lines.append(f"Authorization: Bearer {plan['tokens'][token_index]}".encode())
+    lines.append(b"Accept-Language: en")
+    if body:
+        lines.append(b"Content-Type: application/json")
+    if method == "POST" or body:
+        lines.append(f"Content-Length: {len(body)}".encode())
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def build(plan: dict[str, Any]) -> list[bytes]:
+    return [
+        build_one(plan, method, path, token_index, rest[0] if rest else None)
+        for method, path, token_index, *rest in plan["requests"]
+    ]
+
+
+def offered(body: bytes) -> tuple[int | None, list[int]]:
+    """A booking refusal's offer (reservations: `free`, `free_seats`), if it has one."""
+    try:
+        error = json.loads(body).get("error") or {}
+    except (ValueError, AttributeError):
+        return None, []
+    free = error.get("free")
+    return (free if isinstance(free, int) else None), list(error.get("free_seats") or [])
 
 
 async def run(plan: dict[str, Any]) -> dict[str, Any]:
@@ -159,11 +177,15 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     done = 0
     stop_sending = started + duration
 
-    async def one(conn: Connection, index: int, due: float) -> tuple[str, float | None]:
-        """Send request `index`, record its answer; the label and the Retry-After."""
+    async def one(
+        conn: Connection, index: int, due: float, raw: bytes | None = None
+    ) -> tuple[str, float | None, bytes]:
+        """Send request `index` (or `raw` in its name), record its answer; the label, the
+        Retry-After and the body."""
         nonlocal done
-        raw = raws[index % len(raws)]
+        raw = raw if raw is not None else raws[index % len(raws)]
         retry_after: float | None = None
+        body = b""
         try:
             status, body, retry_after = await asyncio.wait_for(conn.request(raw), timeout)
             label = label_of(status, body, parse, ok)
@@ -176,7 +198,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         end = time.perf_counter()
         results.append([index, status, label, (end - due) * 1000, end - started])
         done += 1
-        return label, retry_after
+        return label, retry_after, body
 
     async def progress() -> None:
         last = 0
@@ -214,7 +236,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
             for n, index in enumerate(indexes):
                 conn = await idle.get()
                 try:
-                    label, retry_after = await one(conn, index, time.perf_counter())
+                    label, retry_after, _body = await one(conn, index, time.perf_counter())
                 finally:
                     idle.put_nowait(conn)
                 code = label.partition(" ")[2]
@@ -224,8 +246,48 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
                     await asyncio.sleep(retry_after if retry_after is not None else 1.0)
             outcomes.append(label)
 
+        async def follower(offset: float, indexes: list[int]) -> None:
+            """A reader who keeps at it for `follow` seconds: waits each busy's Retry-After
+            and asks again, takes one of the other seats a refusal offers, and stops at a
+            booking, at `free: 0` (nothing left: a definite answer) or at any other answer."""
+            arrive = started + offset
+            await asyncio.sleep(max(0.0, arrive - time.perf_counter()))
+            index = indexes[0]
+            method, path, token_index, text = plan["requests"][index]
+            raw, label, rng = None, "not sent", random.Random(index)
+            while True:
+                conn = await idle.get()
+                try:
+                    label, retry_after, body = await one(conn, index, time.perf_counter(), raw)
+                finally:
+                    idle.put_nowait(conn)
+                code = label.partition(" ")[2]
+                if code not in ("busy", "seat_unavailable"):
+                    break  # booked, or an answer no retry changes
+                free, seats = offered(body)
+                if free == 0:
+                    label = "409 nothing_left"
+                    break
+                if time.perf_counter() - arrive > follow:
+                    label = f"gave up after {follow:.0f} s ({label})"
+                    break
+                if code == "busy":
+                    await asyncio.sleep(retry_after if retry_after is not None else 1.0)
+                    continue
+                if not seats:  # no offer (not yet known): another seat of the plan's choice
+                    index = indexes[rng.randrange(len(indexes))]
+                    raw, text = None, plan["requests"][index][3]
+                    continue
+                text = json.dumps({**json.loads(text), "seat_id": rng.choice(seats)})
+                raw = build_one(plan, method, path, token_index, text)
+            outcomes.append(label)
+            settled_after.append(time.perf_counter() - arrive)
+
+        follow = float(plan.get("follow") or 0)
+        settled_after: list[float] = []
+        who = follower if follow else visitor
         await asyncio.gather(
-            *(visitor(offset, ix) for offset, ix in plan["visitors"] if offset <= duration)
+            *(who(offset, ix) for offset, ix in plan["visitors"] if offset <= duration)
         )
     else:  # open loop
         rate = float(plan["rate"])
@@ -269,6 +331,8 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"elapsed": elapsed, "results": results, "reconnects": reconnects}
     if mode == "arrivals":
         out["outcomes"] = outcomes
+        if follow:
+            out["settled_after"] = settled_after
     return out
 
 

@@ -18,6 +18,10 @@ Then every reader arrives once within --seconds (arrivals spread evenly, in rand
 and asks for a seat: a random one, with half of the readers wanting the first tenth of the
 seats (by the window, say). A reader told `seat_unavailable` tries another random seat; one
 told `busy` waits its Retry-After and tries again; up to --attempts requests per reader.
+In the suite (--rush-follow 60, its default) a reader instead keeps at it for 60 s: after
+each `busy` its Retry-After, after each `seat_unavailable` one of the seats the refusal
+offers (`free_seats`), until booked or told that nothing is left (`free: 0`); the figure
+is the share of readers settled so within 60 s of arriving.
 The load generator (bench/loadgen.py, arrivals mode) sends them over --threads keep-alive
 connections; latency is counted from when a request was sent.
 
@@ -67,6 +71,9 @@ class Rush:
     connections: int
     attempts: int
     seed: int = 1
+    # > 0: readers keep at it for this many seconds (Retry-After, then the offered seats)
+    # until booked or told nothing is left; 0: at most `attempts` requests each.
+    follow: float = 0
 
 
 def tomorrow_slot() -> tuple[str, str]:
@@ -133,8 +140,12 @@ def rush(run: Run, rush: Rush) -> dict[str, Any]:
     lib = run.seed(seats=rush.seats, readers=rush.readers, policy=POLICY, reservable=True)
     say(
         f"  {rush.seats} reservable seats, {rush.readers} readers arriving over"
-        f" {rush.seconds:.0f} s, {rush.connections} connections, up to {rush.attempts}"
-        " requests a reader"
+        f" {rush.seconds:.0f} s, {rush.connections} connections, "
+        + (
+            f"each keeping at it for {rush.follow:.0f} s (Retry-After, offered seats)"
+            if rush.follow
+            else f"up to {rush.attempts} requests a reader"
+        )
     )
     requests, visitors = arrivals(lib.seat_ids, len(lib.tokens), rush)
     out = run.measure(
@@ -147,15 +158,40 @@ def rush(run: Run, rush: Rush) -> dict[str, Any]:
             timeout=60,
             label_ok="booked",
             retry={"seat_unavailable": "now", "busy": "after"},
+            follow=rush.follow,
             visitors=visitors,
         )
     )
     raw = out.pop("_raw")
-    readers = Counter(
-        "booked" if label.startswith("201") else f"gave up after {label.partition(' ')[2]}"
-        for label in raw["outcomes"]
-    )
+
+    def became(label: str) -> str:
+        if label.startswith("201"):
+            return "booked"
+        if label == "409 nothing_left":
+            return "told nothing is left"
+        if label.startswith("gave up"):
+            return label
+        return f"gave up after {label.partition(' ')[2]}"
+
+    readers = Counter(became(label) for label in raw["outcomes"])
     out["readers"] = dict(readers.most_common())
+    if rush.follow:
+        # Issue 17: the share of readers holding a booking or a definite "nothing left"
+        # within 60 s of arriving (following every Retry-After and every offer).
+        answered = [
+            after
+            for label, after in zip(raw["outcomes"], raw["settled_after"], strict=True)
+            if label.startswith("201") or label == "409 nothing_left"
+        ]
+        out["settled_within_60s"] = round(
+            sum(1 for after in answered if after <= 60) / max(1, len(raw["outcomes"])), 4
+        )
+        settled = sorted(raw["settled_after"])
+        out["settled_after_p50_p95_max_s"] = (
+            [round(settled[int(q * (len(settled) - 1))], 1) for q in (0.5, 0.95, 1.0)]
+            if settled
+            else []
+        )
     out["http_5xx_not_busy"] = sum(
         n for label, n in out["answers"].items() if label.startswith("5") and label != "503 busy"
     )
@@ -176,6 +212,7 @@ def scenario(ctx: Context) -> dict[str, Any]:
             seconds=args.rush_seconds,
             connections=args.rush_connections,
             attempts=args.rush_attempts,
+            follow=args.rush_follow,
         ),
     )
 

@@ -277,6 +277,13 @@ def details(reports: list[dict[str, Any]]) -> str:
             if "readers" in r:
                 readers = ", ".join(f"{v} {k}" for k, v in r["readers"].items())
                 out.append(f"   readers: {readers}; database after: {r['invariants']}")
+                if "settled_within_60s" in r:
+                    out.append(
+                        f"   booked or told nothing is left within 60 s:"
+                        f" {r['settled_within_60s']:.1%} of readers; settled after"
+                        f" (p50, p95, max) {r['settled_after_p50_p95_max_s']} s;"
+                        f" 5xx other than busy: {r.get('http_5xx_not_busy')}"
+                    )
             if "floor" in r:
                 f = r["floor"]
                 out.append(
@@ -316,6 +323,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--rush-attempts", type=int, default=4, help="requests per reader")
     parser.add_argument("--rush-connections", type=int, default=50)
+    parser.add_argument(
+        "--rush-follow",
+        type=float,
+        default=60,
+        help="reservation: seconds each reader keeps at it (0: --rush-attempts requests)",
+    )
     parser.add_argument(
         "--rush-seconds", type=float, default=10, help="reservation: arrivals spread over"
     )

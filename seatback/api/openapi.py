@@ -72,6 +72,18 @@ SCHEMA: dict[str, Any] = {
                                 "additionalProperties": {"type": "string"},
                                 "description": "not_present: why each check failed",
                             },
+                            "free": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "seat_unavailable for a booking: how many other"
+                                " reservable seats of the room are free then (0: none left)",
+                            },
+                            "free_seats": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "description": "seat_unavailable for a booking: a few of them"
+                                " (seat ids, at most 5, drawn at random)",
+                            },
                         },
                     }
                 },

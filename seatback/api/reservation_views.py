@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.reservations import admission, services, taken
 from seatback.reservations.models import Reservation
+
+log = logging.getLogger(__name__)
 
 
 def instant(value: object, name: str) -> datetime:
@@ -44,12 +47,32 @@ def reservations(
     if not isinstance(seat_id, int) or isinstance(seat_id, bool):
         raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
     start, end = instant(data.get("start"), "start"), instant(data.get("end"), "end")
+    try:
+        reservation = _book(seat_id, reader, start, end, now)
+    except Refusal as refusal:
+        room_id = _ROOM_OF.get(seat_id)
+        if refusal.code == "seat_unavailable" and room_id is not None:
+            raise _offering_others(refusal, room_id, seat_id, start, end, now) from None
+        raise
+    return JsonResponse(reservation_json(reservation, now), status=201)
+
+
+# The room of each seat this process has loaded for a booking: a seat refused from memory
+# (taken.known, no query) is still answered with other seats of its room. A seat moved to
+# another room is offered its old room's seats until the process restarts: advisory only.
+_ROOM_OF: dict[int, int] = {}
+
+
+def _book(
+    seat_id: int, reader: Reader, start: datetime, end: datetime, now: datetime
+) -> Reservation:
     # In a rush most requests ask for a seat just booked: answered from memory, no query.
     if taken.known(seat_id, start, end, now):
         raise Refusal("seat_unavailable")
     seat = Seat.objects.select_related("room__library").filter(pk=seat_id, active=True).first()
     if seat is None:
         raise Refusal("unknown_seat", _("There is no seat with that id."))
+    _ROOM_OF[seat.pk] = seat.room_id
     # A seat already taken is answered before queueing for admission: in a rush most are.
     refusal = services.seat_taken(seat, start, end, now)
     if refusal is not None:
@@ -57,7 +80,24 @@ def reservations(
     with admission.bookings.enter():
         reservation = services.reserve(seat, reader, start, end, now=now, checked=True)
     reservation.seat = seat
-    return JsonResponse(reservation_json(reservation, now), status=201)
+    return reservation
+
+
+def _offering_others(
+    refusal: Refusal, room_id: int, seat_id: int, start: datetime, end: datetime, now: datetime
+) -> Refusal:
+    """A taken seat's refusal, saying how many other seats of the room are free then and
+    offering a few (`free`, `free_seats`): `free` 0 is the definite "nothing left"."""
+    try:
+        free, offered = taken.offer(room_id, seat_id, start, end, now)
+    except Exception:  # a database or cache outage: the offer is a courtesy, the refusal stands
+        log.warning("no other seats offered for seat %s", seat_id, exc_info=True)
+        return refusal
+    if free == 0:
+        message = _("This seat is taken then, and so is every other seat of this room.")
+        return Refusal("seat_unavailable", message, free=0, free_seats=[])
+    refusal.extra.update(free=free, free_seats=offered)
+    return refusal
 
 
 @api("DELETE", limit="intents")

@@ -12,10 +12,14 @@ still decided in the database, whose unique constraints are the guarantee.
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+
+from seatback.library.models import Seat
+from seatback.reservations.selectors import booked_seat_ids
 
 
 def _seconds() -> float:
@@ -56,3 +60,39 @@ def remember(
 def forget(seat_id: int) -> None:
     """A booking on the seat was cancelled: stop answering from memory for it."""
     cache.delete(_key(seat_id))
+
+
+# Other seats to offer ----------------------------------------------------------------------
+
+FREE_SECONDS = 1  # how old the list of a room's free seats may be (the cache's timeout)
+FREE_OFFERED = 5
+
+
+def _free_key(room_id: int, start: datetime, end: datetime) -> str:
+    return f"rsv:free:{room_id}:{int(start.timestamp())}:{int(end.timestamp())}"
+
+
+def free_seats(room_id: int, start: datetime, end: datetime, now: datetime) -> list[int]:
+    """The room's reservable seats that no live booking keeps in [start, end), as the
+    database said at most a second ago: in a rush thousands of refusals a second offer
+    other seats, from one query a second per room and time. Advisory: a seat offered may
+    have been booked meanwhile (the booking itself is decided in the database), and for a
+    time that has begun someone may be sitting there."""
+    key = _free_key(room_id, start, end)
+    found: list[int] | None = cache.get(key)
+    if found is None:
+        booked = booked_seat_ids(room_id, start, end, now)
+        seats = Seat.objects.filter(room_id=room_id, active=True, reservable=True)
+        found = [pk for pk in seats.values_list("pk", flat=True).order_by("pk") if pk not in booked]
+        cache.set(key, found, timeout=FREE_SECONDS)
+    return found
+
+
+def offer(
+    room_id: int, seat_id: int, start: datetime, end: datetime, now: datetime
+) -> tuple[int, list[int]]:
+    """For a reader told that `seat_id` is taken: how many other seats of the room are
+    free then (0: none, a definite answer) and a few of them, drawn at random so that
+    readers refused at the same moment do not all run for the same seat."""
+    others = [pk for pk in free_seats(room_id, start, end, now) if pk != seat_id]
+    return len(others), sorted(random.sample(others, min(FREE_OFFERED, len(others))))

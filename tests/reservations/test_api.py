@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.reservations.models import Reservation
 from tests.api.conftest import CJK, assert_instant, at_clock, bearer, error_of
-from tests.conftest import at
+from tests.conftest import at, make_reader
 from tests.reservations.conftest import evening
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,38 @@ def test_beyond_the_booking_queue_the_answer_is_a_quick_503_busy(
     assert waited < 2
     assert not Reservation.objects.exists()
     assert post(bearer(alice), bookable, "09:00", "10:00").status_code == 201
+
+
+def test_a_taken_seat_offers_other_free_seats_of_its_room_and_says_when_none_is_left(
+    alice: Reader, bob: Reader, carol: Reader, bookable: Seat, bookable2: Seat, seat: Seat
+) -> None:
+    """In a rush a refused reader is told where to go next (`free`, `free_seats`: other
+    reservable seats of the room free then), and when nothing is left, so a phone stops."""
+    third = Seat.objects.create(room=bookable.room, label="B-003", x=3, y=2, reservable=True)
+    at_clock(evening("20:00"))
+    assert post(bearer(alice), bookable, "09:00", "10:00").status_code == 201
+
+    refused = post(bearer(bob), bookable, "09:00", "10:00")
+    error = error_of(refused)
+    assert (refused.status_code, error["code"]) == (409, "seat_unavailable")
+    # Not the taken seat, not the plain seat (not reservable): the two others.
+    assert error["free"] == 2
+    assert sorted(error["free_seats"]) == sorted([bookable2.pk, third.pk])
+    # Taking the offer books.
+    assert post(bearer(bob), bookable2, "09:00", "10:00").status_code == 201
+    assert post(bearer(carol), third, "09:00", "10:00").status_code == 201
+
+    cache.clear()  # the offer is at most a second old; the test does not wait that second
+    last = post(bearer(make_reader("20230009", "Dan 赵")), bookable, "09:30", "10:00")
+    error = error_of(last)
+    assert (last.status_code, error["code"]) == (409, "seat_unavailable")
+    assert (error["free"], error["free_seats"]) == (0, [])
+    with translation.override("zh-hans"):  # the reader's language (the default)
+        assert error["message"] == gettext(
+            "This seat is taken then, and so is every other seat of this room."
+        )
+    assert CJK.search(error["message"])
+    # Another time of the same day is still open: the answer is per time.
+    later = post(bearer(make_reader("20230010", "Eve 钱")), bookable, "11:00", "12:00")
+    assert later.status_code == 201
+    assert Reservation.objects.count() == 4

@@ -38,11 +38,15 @@ def test_a_seat_just_booked_is_refused_without_asking_the_database(
     at_clock(evening("20:00"))
     bobs = bearer(bob)
     assert post(bearer(alice), bookable, "09:00", "11:00").status_code == 201
+    # The first refusal for this time reads the room's free seats to offer (once a second
+    # per room and time, however many readers are refused: taken.offer).
+    assert post(bearer(alice), bookable, "10:00", "10:30").status_code == 409
 
     with CaptureQueriesContext(connection) as queries:
         taken = post(bobs, bookable, "10:00", "10:30")
 
     assert (taken.status_code, error_of(taken)["code"]) == (409, "seat_unavailable")
+    assert error_of(taken)["free"] == 0
     touched = " ".join(query["sql"] for query in queries.captured_queries)
     assert "reservations_reservation" not in touched and "library_seat" not in touched
     # Only the bearer token was looked up.
