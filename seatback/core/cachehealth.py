@@ -1,4 +1,5 @@
-"""Is the shared cache (Redis, when REDIS_URL is set) answering? (issue 22)
+"""Is the shared cache (Redis, when REDIS_URL is set) answering? (issue 22) And did a
+request fail because the database could not be reached? (issue 17)
 
 Sessions, rate limits and live seat tokens live in the cache. When Redis goes away the
 server answers 503 with Retry-After (ops.errors) and /healthz names the cache; when Redis
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError, connection
 
 
 def is_cache_outage(exception: BaseException) -> bool:
@@ -17,6 +19,13 @@ def is_cache_outage(exception: BaseException) -> bool:
     except ImportError:  # pragma: no cover - redis is a dependency
         return False
     return isinstance(exception, RedisError) and bool(settings.REDIS_URL)
+
+
+def is_database_outage(exception: BaseException) -> bool:
+    """The database could not be reached: connecting failed (PostgreSQL down, or full:
+    "sorry, too many clients already"), as opposed to a statement failing on a live
+    connection, which is a bug or a race and stays a 500."""
+    return isinstance(exception, OperationalError) and connection.connection is None
 
 
 def cache_problem() -> str | None:
