@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Where a scan's and a seat read's time goes: pyinstrument over Django's request path.
 
-    .venv/bin/python bench/profile_requests.py [--requests 300] [--html DIR]
+    .venv/bin/python bench/profile_requests.py [--requests 300] [--html DIR] [--bookings]
 
 In-process (Django's test client: the full middleware stack, the API decorator, the view;
 not gunicorn and not the front of api/front.py), on embedded SQLite in a temporary data
@@ -29,7 +29,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--html", help="also write pyinstrument's HTML pages here")
+    parser.add_argument(
+        "--bookings",
+        action="store_true",
+        help="profile POST /api/v1/reservations instead: bookings, then refusals of taken seats",
+    )
     args = parser.parse_args()
+    if args.bookings:
+        profile_bookings(min(args.requests, 200))
+        return
     from pyinstrument import Profiler
 
     with Run(Target.from_environment(), serve=False, tidy=True) as run:
@@ -76,6 +84,54 @@ def main() -> None:
             if args.html:
                 Path(args.html).mkdir(parents=True, exist_ok=True)
                 Path(args.html, f"{name.replace(' ', '-')}.html").write_text(profiler.output_html())
+
+
+def profile_bookings(n: int) -> None:
+    """n readers each book their own seat for tomorrow 09:00-11:00 (the rush's booking),
+    then n others ask for those seats (refused: taken, read from the database)."""
+    import json
+
+    from pyinstrument import Profiler
+
+    from bench.reservation_rush import POLICY, tomorrow_slot
+
+    with Run(Target.from_environment(), serve=False, tidy=True) as run:
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        call_command("migrate", verbosity=0)
+        lib = run.seed(seats=n + 3, readers=2 * n + 3, policy=POLICY, reservable=True)
+        start, end = tomorrow_slot()
+        clients = [Client(headers={"Authorization": f"Bearer {t}"}) for t in lib.tokens]
+
+        def book(reader: int, seat: int) -> int:
+            body = json.dumps({"seat_id": lib.seat_ids[seat], "start": start, "end": end})
+            answer = clients[reader].post(
+                "/api/v1/reservations", body, content_type="application/json"
+            )
+            return int(answer.status_code)
+
+        for i in range(3):  # warm: caches, connections, translations
+            book(n + i, n + i)
+        for name, pairs in (
+            ("booking", [(i, i) for i in range(n)]),
+            ("refusal (taken seat)", [(n + 3 + i, i) for i in range(n)]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                profiler = Profiler(interval=0.0005)
+                started, cpu = time.perf_counter(), time.process_time()
+                profiler.start()
+                codes = {book(reader, seat) for reader, seat in pairs}
+                profiler.stop()
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+            say(
+                f"\n== {name}: {n} requests (answers {sorted(codes)}), {1000 * cpu / n:.2f} ms"
+                f" CPU and {1000 * wall / n:.2f} ms wall each (profiled),"
+                f" {len(queries) / n:.1f} queries each"
+            )
+            say(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
 if __name__ == "__main__":
