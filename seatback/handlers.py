@@ -9,7 +9,7 @@ import sys
 
 from django.http import HttpRequest, HttpResponse
 
-from seatback.core.cachehealth import is_cache_outage, is_database_outage
+from seatback.core.cachehealth import is_outage
 from seatback.core.http import API_PREFIX
 from seatback.ops import errors as json_errors
 from seatback.pages import error_views as pages
@@ -36,8 +36,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    exception = sys.exc_info()[1]
-    outage = exception is not None and (is_cache_outage(exception) or is_database_outage(exception))
-    if _api(request) or outage:
+    if _api(request) or is_outage(sys.exc_info()[1]):
         return json_errors.server_error(request)
     return pages.server_error(request)

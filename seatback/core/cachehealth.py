@@ -12,6 +12,12 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 
 
+def is_outage(exception: BaseException | None) -> bool:
+    """A service Seatback needs did not answer (Redis, or the database when connecting):
+    the request is a 503 to retry, not a 500."""
+    return exception is not None and (is_cache_outage(exception) or is_database_outage(exception))
+
+
 def is_cache_outage(exception: BaseException) -> bool:
     """An error from the Redis client: connection refused, reset or timed out."""
     try:

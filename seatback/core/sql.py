@@ -38,28 +38,28 @@ def width(model: type[models.Model]) -> int:
 @cache
 def _converters(
     model: type[models.Model], vendor: str
-) -> tuple[tuple[Any, tuple[Converter, ...]], ...]:
-    """Per concrete field: the column expression and the converters the ORM's compiler
-    would run on its value (backend first, then the field's own), for this database."""
+) -> tuple[tuple[str, ...], tuple[tuple[Any, tuple[Converter, ...]], ...]]:
+    """The concrete fields' attribute names, and per field the column expression and the
+    converters the ORM's compiler would run on its value (backend first, then the
+    field's own), for this database."""
     out = []
     for field in model._meta.concrete_fields:
         col = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         out.append((col, tuple(found)))
-    return tuple(out)
+    return tuple(f.attname for f in model._meta.concrete_fields), tuple(out)
 
 
 def instance(model: type[M], row: Sequence[Any], offset: int = 0) -> M:
     """The model instance whose columns start at `offset` in `row` (as `columns` selected
     them), loaded as the ORM loads one (`from_db`: no signals, _state.adding False)."""
-    fields = _converters(model, connection.vendor)
+    names, fields = _converters(model, connection.vendor)
     values = []
     for i, (col, converters) in enumerate(fields):
         value = row[offset + i]
         for convert in converters:
             value = convert(value, col, connection)
         values.append(value)
-    names = [f.attname for f in model._meta.concrete_fields]
     return model.from_db(connection.alias, names, values)
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-from seatback.core.cachehealth import is_cache_outage, is_database_outage
+from seatback.core.cachehealth import is_outage
 from seatback.core.errors import Refusal
 from seatback.core.http import API_PREFIX, refusal_response
 
@@ -47,7 +47,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Called while the exception is being handled: Redis gone, or a database that cannot
     be reached (down, or out of connections in a rush), is a 503 to retry."""
     exception = sys.exc_info()[1]
-    if exception is not None and (is_cache_outage(exception) or is_database_outage(exception)):
+    if is_outage(exception):
         return refusal_response(request, Refusal("unavailable", retry_after=RETRY_AFTER_OUTAGE))
     if _api(request):
         return refusal_response(request, Refusal("server_error"))
