@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,13 +40,10 @@ def main() -> None:
     if args.bookings:
         profile_bookings(min(args.requests, 200))
         return
-    from pyinstrument import Profiler
 
     with Run(Target.from_environment(), serve=False, tidy=True) as run:
         from django.core.management import call_command
-        from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         call_command("migrate", verbosity=0)
         lib = run.seed(seats=200, readers=400, policy=OPEN_ALL_DAY)
@@ -67,20 +66,7 @@ def main() -> None:
 
         for name, work in (("scan", scans), ("seat page", reads)):
             work()  # warm: caches, connections, translations
-            with CaptureQueriesContext(connection) as queries:
-                profiler = Profiler(interval=0.0005)
-                started, cpu = time.perf_counter(), time.process_time()
-                profiler.start()
-                work()
-                profiler.stop()
-                cpu, wall = time.process_time() - cpu, time.perf_counter() - started
-            count = 2 * n
-            say(
-                f"\n== {name}: {count} requests, {1000 * cpu / count:.2f} ms CPU and"
-                f" {1000 * wall / count:.2f} ms wall each (profiled), "
-                f"{len(queries) / count:.1f} queries each"
-            )
-            say(profiler.output_text(unicode=True, color=False, show_all=False))
+            profiler = profiled(name, 2 * n, work)
             if args.html:
                 Path(args.html).mkdir(parents=True, exist_ok=True)
                 Path(args.html, f"{name.replace(' ', '-')}.html").write_text(profiler.output_html())
@@ -91,15 +77,11 @@ def profile_bookings(n: int) -> None:
     then n others ask for those seats (refused: taken, read from the database)."""
     import json
 
-    from pyinstrument import Profiler
-
     from bench.reservation_rush import POLICY, tomorrow_slot
 
     with Run(Target.from_environment(), serve=False, tidy=True) as run:
         from django.core.management import call_command
-        from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         call_command("migrate", verbosity=0)
         lib = run.seed(seats=n + 3, readers=2 * n + 3, policy=POLICY, reservable=True)
@@ -119,19 +101,36 @@ def profile_bookings(n: int) -> None:
             ("booking", [(i, i) for i in range(n)]),
             ("refusal (taken seat)", [(n + 3 + i, i) for i in range(n)]),
         ):
-            with CaptureQueriesContext(connection) as queries:
-                profiler = Profiler(interval=0.0005)
-                started, cpu = time.perf_counter(), time.process_time()
-                profiler.start()
-                codes = {book(reader, seat) for reader, seat in pairs}
-                profiler.stop()
-                cpu, wall = time.process_time() - cpu, time.perf_counter() - started
-            say(
-                f"\n== {name}: {n} requests (answers {sorted(codes)}), {1000 * cpu / n:.2f} ms"
-                f" CPU and {1000 * wall / n:.2f} ms wall each (profiled),"
-                f" {len(queries) / n:.1f} queries each"
-            )
-            say(profiler.output_text(unicode=True, color=False, show_all=False))
+            codes: set[int] = set()
+
+            def work(pairs: list[tuple[int, int]] = pairs, codes: set[int] = codes) -> None:
+                codes.update(book(reader, seat) for reader, seat in pairs)
+
+            profiled(name, n, work)
+            say(f"   answers: {sorted(codes)}")
+
+
+def profiled(name: str, count: int, work: Callable[[], object]) -> Any:
+    """Run `work` (count requests) under pyinstrument, counting queries; print the mean CPU,
+    wall time and queries per request and the call tree; the profiler."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    with CaptureQueriesContext(connection) as queries:
+        profiler = Profiler(interval=0.0005)
+        started, cpu = time.perf_counter(), time.process_time()
+        profiler.start()
+        work()
+        profiler.stop()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    say(
+        f"\n== {name}: {count} requests, {1000 * cpu / count:.2f} ms CPU and"
+        f" {1000 * wall / count:.2f} ms wall each (profiled), "
+        f"{len(queries) / count:.1f} queries each"
+    )
+    say(profiler.output_text(unicode=True, color=False, show_all=False))
+    return profiler
 
 
 if __name__ == "__main__":

@@ -192,16 +192,16 @@ def screens(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def seat_pages_only(ctx: Context) -> dict[str, Any]:
-    """Suite scenario "seat-pages": only the 500 seat pages (GET /api/v1/seats/{code}, each
-    reader's own view of a seat: read from the database every time), as fast as
-    --read-connections go for --seconds; the seat page's own target is judged by this."""
+def poll_seat_pages(ctx: Context, suffix: str = "") -> dict[str, Any]:
+    """The 500 seat pages polling GET /seats/{code}{suffix} as fast as --read-connections
+    go for --seconds (the "seat-pages" scenario, and with "/watch" the "watch" one)."""
     conns = ctx.args.read_connections
-    say(f"  {PAGES} seat pages polling, {conns} connections, {ctx.seconds:.0f} s")
+    what = suffix or "the page"
+    say(f"  {PAGES} seat pages polling {what}, {conns} connections, {ctx.seconds:.0f} s")
     out = ctx.measure(
         plan(
             "closed",
-            seat_pages(ctx),
+            seat_pages(ctx, suffix),
             ctx.lib.tokens,
             connections=conns,
             seconds=ctx.seconds,
@@ -210,3 +210,10 @@ def seat_pages_only(ctx: Context) -> dict[str, Any]:
     )
     out.pop("_raw")
     return out
+
+
+def seat_pages_only(ctx: Context) -> dict[str, Any]:
+    """Suite scenario "seat-pages": only the 500 seat pages (GET /api/v1/seats/{code}, each
+    reader's own view of a seat: read from the database every time); the seat page's own
+    target is judged by this."""
+    return poll_seat_pages(ctx)
