@@ -95,11 +95,16 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
         body = request.body
     except RequestDataTooBig:
         raise Refusal("too_large") from None
+    return parse_json(body, request.content_type)
+
+
+def parse_json(body: bytes, content_type: str | None) -> dict[str, Any]:
+    """A request body as the API's JSON object ({} when empty), or the Refusal saying why not."""
     if not body:
         return {}
     # JSON only: a cross-site form cannot send it without a CORS preflight, so a page
     # elsewhere cannot sign a phone into someone else's card (login CSRF).
-    if request.content_type != "application/json":
+    if content_type != "application/json":
         raise Refusal(
             "invalid_request", _("Send the body as JSON (Content-Type: application/json).")
         )

@@ -1,17 +1,23 @@
 """What answers before Django: the front door for bookings, and shared reads.
 
-The front door for bookings: a per-process cap on booking requests inside Django,
-answered with an immediate 503 `busy` (Retry-After) beyond it, before any of Django's work.
+The front door for bookings: a booking for a seat known to be taken is refused here,
+before Django, exactly as Django refuses it (the same checks of the reader, the rate limit
+and the request, the same answer with other seats offered); and a per-process cap on the
+booking requests inside Django, answered with an immediate 503 `busy` (Retry-After) beyond
+it, before any of Django's work.
 
 In a rush, requests otherwise wait in the server's thread pool, unseen by the admission
 line (reservations/admission.py), until each reader has waited seconds. Run the server with more
 threads than this cap (SEATBACK_THREADS), so that excess requests reach this check at once
-and cost well under a millisecond each.
+and cost well under a millisecond each. Most of a rush asks for seats already taken: they
+never count against the cap, and once the seats are gone every reader hears "nothing left"
+(`free: 0`) from here within a round trip to the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import re
@@ -25,16 +31,24 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http.cookie import parse_cookie
 from django.utils import translation
+from django.utils.http import parse_header_parameters
 
+from seatback.api.decorators import parse_json
+from seatback.api.reservation_views import booking_request, offering_others
 from seatback.api.serialize import iso
 from seatback.core import clock, live, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import refusal_parts
+from seatback.core.inputs import has_bad_text
+from seatback.core.middleware import language_from
+from seatback.readers.models import ApiToken
 from seatback.readers.services import cached_signed_in_reader
+from seatback.reservations import taken
 
 log = logging.getLogger(__name__)
 
 BOOKING_PATH = "/api/v1/reservations"
+BODY_LIMIT = 4096  # a booking's body is under 200 bytes; anything longer goes to Django
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -44,10 +58,22 @@ class BookingFront:
         self.app = app
         self._lock = threading.Lock()
         self._inside = 0
+        # Django's headers on its last refusal of a booking, by language: the refusals
+        # answered here carry the same.
+        self._refusal_headers: dict[str, list[tuple[str, str]]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != BOOKING_PATH:
             return self.app(environ, start_response)
+        try:
+            answer = self._taken(environ)
+        except Exception:  # a cache outage: Django's full path still answers
+            log.warning("booking refusal from the cache failed", exc_info=True)
+            answer = None
+        if answer is not None:
+            status, headers, body = answer
+            start_response(status, headers)
+            return [body]
         with self._lock:
             full = self._inside >= settings.BOOKING_FRONT
             if not full:
@@ -56,10 +82,78 @@ class BookingFront:
             return self._busy(start_response)
         try:
             # Django builds the whole JSON body before returning: the request is done here.
-            return self.app(environ, start_response)
+            return self._through(environ, start_response)
         finally:
             with self._lock:
                 self._inside -= 1
+
+    def _taken(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """Django's answer to a booking for a seat known to be taken, without Django: only
+        when everything Django checks first passes (a bearer token that names a reader,
+        the reader's rate limit, a clean request) and the seat is taken by what the cache
+        remembers (reservations.taken.from_memory). Anything else goes to Django."""
+        if environ.get("QUERY_STRING"):
+            return None
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not length.isdigit() or not 0 < int(length) <= BODY_LIMIT:
+            return None
+        # Read here, then handed on to Django as if unread.
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if any(has_bad_text(k, multiline=False) or has_bad_text(v) for k, v in cookies.items()):
+            return None  # Django refuses the request itself (CleanInputMiddleware)
+        language = language_from(
+            cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        )
+        headers = self._refusal_headers.get(language)
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        # A bearer token only (a session's booking needs Django's CSRF check): from the
+        # cache, or one query that fills it, as Django's authentication would.
+        key = authorization.removeprefix("Bearer ").strip()
+        if headers is None or not authorization.startswith("Bearer ") or not key:
+            return None
+        now = clock.now()
+        reader = ApiToken.reader_for(key, now)
+        if reader is None:
+            return None
+        try:
+            content_type = parse_header_parameters(environ.get("CONTENT_TYPE", ""))[0]
+            seat_id, start, end = booking_request(parse_json(body, content_type))
+            ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
+        except Refusal:
+            return None  # Django says what is wrong (and counts the request again)
+        known = taken.from_memory(seat_id, start, end, now)
+        if known is None:
+            return None
+        room_id, free_seats = known
+        if free_seats is None:
+            return None  # the offer needs the room's free seats: Django reads them
+        with translation.override(language):
+            refusal = offering_others(
+                Refusal("seat_unavailable"), room_id, seat_id, start, end, now, free_seats
+            )
+            code, _headers, answer = refusal_parts(refusal, as_json=True)
+        return (
+            f"{code} Conflict",
+            [*headers, ("Content-Length", str(len(answer)))],
+            answer,
+        )
+
+    def _through(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Django's answer; the headers of a refusal are kept for the refusals made here."""
+
+        def remember(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            if status.startswith("409 ") and not any(
+                name.lower() == "set-cookie" for name, _value in headers
+            ):
+                language = next((v for n, v in headers if n.lower() == "content-language"), "")
+                self._refusal_headers[language] = [
+                    (n, v) for n, v in headers if n.lower() != "content-length"
+                ]
+            return start_response(status, headers, *rest)
+
+        return self.app(environ, remember)
 
     @staticmethod
     def _busy(start_response: Callable[..., Any]) -> list[bytes]:

@@ -14,10 +14,10 @@ from seatback.api.decorators import api, json_body
 from seatback.api.serialize import me_extra, reservation_json
 from seatback.core.errors import Refusal
 from seatback.core.inputs import check_instant
-from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.reservations import admission, services, taken
 from seatback.reservations.models import Reservation
+from seatback.seats.services import seat_with_room
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +42,23 @@ def reservations(
 ) -> JsonResponse:
     if request.method == "GET":
         return JsonResponse(me_extra(reader, now)["reservations"], safe=False)
-    data = body
-    seat_id = data.get("seat_id")
-    if not isinstance(seat_id, int) or isinstance(seat_id, bool):
-        raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
-    start, end = instant(data.get("start"), "start"), instant(data.get("end"), "end")
+    seat_id, start, end = booking_request(body)
     try:
         reservation = _book(seat_id, reader, start, end, now)
     except Refusal as refusal:
-        room_id = _ROOM_OF.get(seat_id)
+        room_id = taken.room_of(seat_id)
         if refusal.code == "seat_unavailable" and room_id is not None:
-            raise _offering_others(refusal, room_id, seat_id, start, end, now) from None
+            raise offering_others(refusal, room_id, seat_id, start, end, now) from None
         raise
     return JsonResponse(reservation_json(reservation, now), status=201)
 
 
-# The room of each seat this process has loaded for a booking: a seat refused from memory
-# (taken.known, no query) is still answered with other seats of its room. A seat moved to
-# another room is offered its old room's seats until the process restarts: advisory only.
-_ROOM_OF: dict[int, int] = {}
+def booking_request(data: dict[str, Any]) -> tuple[int, datetime, datetime]:
+    """The seat and times a booking asks for, or the Refusal that says what is wrong."""
+    seat_id = data.get("seat_id")
+    if not isinstance(seat_id, int) or isinstance(seat_id, bool):
+        raise Refusal("invalid_request", _("seat_id must be a seat's id (a whole number)."))
+    return seat_id, instant(data.get("start"), "start"), instant(data.get("end"), "end")
 
 
 def _book(
@@ -69,10 +67,10 @@ def _book(
     # In a rush most requests ask for a seat just booked: answered from memory, no query.
     if taken.known(seat_id, start, end, now):
         raise Refusal("seat_unavailable")
-    seat = Seat.objects.select_related("room__library").filter(pk=seat_id, active=True).first()
-    if seat is None:
+    seat = seat_with_room(seat_id)
+    if seat is None or not seat.active:
         raise Refusal("unknown_seat", _("There is no seat with that id."))
-    _ROOM_OF[seat.pk] = seat.room_id
+    taken.note_room(seat.pk, seat.room_id)
     # A seat already taken is answered before queueing for admission: in a rush most are.
     refusal = services.seat_taken(seat, start, end, now)
     if refusal is not None:
@@ -83,13 +81,22 @@ def _book(
     return reservation
 
 
-def _offering_others(
-    refusal: Refusal, room_id: int, seat_id: int, start: datetime, end: datetime, now: datetime
+def offering_others(
+    refusal: Refusal,
+    room_id: int,
+    seat_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    free_seats: list[int] | None = None,
 ) -> Refusal:
     """A taken seat's refusal, saying how many other seats of the room are free then and
-    offering a few (`free`, `free_seats`): `free` 0 is the definite "nothing left"."""
+    offering a few (`free`, `free_seats`): `free` 0 is the definite "nothing left".
+    `free_seats`: the room's free seats then, when the caller has them at hand."""
     try:
-        free, offered = taken.offer(room_id, seat_id, start, end, now)
+        if free_seats is None:
+            free_seats = taken.free_seats(room_id, start, end, now)
+        free, offered = taken.offer_from(free_seats, seat_id)
     except Exception:  # a database or cache outage: the offer is a courtesy, the refusal stands
         log.warning("no other seats offered for seat %s", seat_id, exc_info=True)
         return refusal

@@ -37,11 +37,17 @@ def _from_accept_language(header: str) -> str | None:
 
 
 def language_for(request: HttpRequest) -> str:
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return language_from(
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+        request.headers.get("Accept-Language", ""),
+    )
+
+
+def language_from(chosen: str, accept_language: str) -> str:
+    """The answer's language from the language cookie and the Accept-Language header."""
     if chosen in SUPPORTED:
         return chosen
-    asked = _from_accept_language(request.headers.get("Accept-Language", ""))
-    return asked or settings.LANGUAGE_CODE
+    return _from_accept_language(accept_language) or settings.LANGUAGE_CODE
 
 
 class ReaderLanguageMiddleware:

@@ -120,6 +120,19 @@ def insert(obj: M) -> M:
     return obj
 
 
+def insert_many(objs: Sequence[models.Model]) -> None:
+    """Insert new instances of one model in one statement, as `bulk_create` would (their
+    fields' defaults and pre_save, no signals); the instances do not get their keys."""
+    if not objs:
+        return
+    model = type(objs[0])
+    statement, fields = _insert_sql(model, connection.vendor)
+    head = statement.partition(" VALUES ")[0]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    execute(f"{head} VALUES {', '.join([row] * len(objs))}", params)
+
+
 def _field(model: type[models.Model], name: str) -> models.Field:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field), name  # a column, not a reverse relation

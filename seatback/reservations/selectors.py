@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 
 from seatback.core import sql
-from seatback.reservations.models import Reservation
+from seatback.reservations.models import Reservation, ReservationSlot
+from seatback.seats.models import Hold
 
 # How far ahead a scan looks for bookings on its seat (a hold never outlasts a day).
 LOOKAHEAD = timedelta(days=1)
@@ -48,6 +49,100 @@ def _upcoming_sql() -> str:
         " AND b.checkin_until > %s AND b.start < %s ORDER BY b.start LIMIT 20"
     )
     return f"SELECT {cols} FROM {Reservation._meta.db_table} b {where}"  # noqa: S608
+
+
+# A booking's checks, as hand-written statements (core.sql): in a rush every booking asks
+# them, and the ORM building them cost more than the database answering them.
+
+
+def _live_sql() -> str:
+    """live_q as SQL over a booking `b` and its check-in's hold `h` (LEFT JOIN): two
+    parameters, both `now`. A checked-in booking without a hold keeps nothing."""
+    booked, checked_in = Reservation.Status.BOOKED.value, Reservation.Status.CHECKED_IN.value
+    return (
+        f"((b.status = '{booked}' AND b.checkin_until > %s) OR (b.status = '{checked_in}'"
+        " AND h.id IS NOT NULL AND h.ended_at IS NULL AND h.closes_at > %s))"
+    )
+
+
+@functools.cache
+def _tables() -> tuple[str, str, str]:
+    return Reservation._meta.db_table, ReservationSlot._meta.db_table, Hold._meta.db_table
+
+
+def stale_booking_ids(seat_id: int, reader_id: int, now: datetime) -> list[int]:
+    """Bookings of the seat or the reader whose slots are still active although they no
+    longer keep the seat (no-shows, check-ins whose hold ended): the ones to settle."""
+    return [
+        row[0] for row in sql.rows(_stale_sql(), [True, seat_id, reader_id, *[sql.when(now)] * 2])
+    ]
+
+
+@functools.cache
+def _stale_sql() -> str:
+    bookings, slots, holds = _tables()
+    return (
+        f"SELECT DISTINCT b.id FROM {slots} sl JOIN {bookings} b ON b.id = sl.reservation_id"  # noqa: S608
+        f" LEFT JOIN {holds} h ON h.id = b.hold_id"
+        f" WHERE sl.active = %s AND (sl.seat_id = %s OR sl.reader_id = %s) AND NOT {_live_sql()}"
+    )
+
+
+def booking_conflicts(
+    seat_id: int,
+    reader_id: int,
+    start: datetime,
+    end: datetime,
+    day: tuple[datetime, datetime],
+    now: datetime,
+) -> tuple[bool, int, bool]:
+    """In one statement: whether the reader has a live booking overlapping [start, end),
+    how many bookings (not cancelled) the reader has starting on `day` (start, end), and
+    whether the seat has a live booking overlapping [start, end)."""
+    at, to, live = sql.when(start), sql.when(end), [sql.when(now)] * 2
+    params = [reader_id, to, at, *live, reader_id, sql.when(day[0]), sql.when(day[1])]
+    row = sql.rows(_conflicts_sql(), [*params, seat_id, to, at, *live])[0]
+    return bool(row[0]), int(row[1]), bool(row[2])
+
+
+@functools.cache
+def _conflicts_sql() -> str:
+    bookings, _slots, holds = _tables()
+    overlapping = (
+        f"SELECT 1 FROM {bookings} b LEFT JOIN {holds} h ON h.id = b.hold_id"  # noqa: S608
+        ' WHERE b.{who} = %s AND b.start < %s AND b."end" > %s AND {live}'
+    )
+    mine = overlapping.format(who="reader_id", live=_live_sql())
+    seats = overlapping.format(who="seat_id", live=_live_sql())
+    cancelled = Reservation.Status.CANCELLED.value
+    that_day = (
+        f"SELECT COUNT(*) FROM {bookings} d WHERE d.reader_id = %s"  # noqa: S608
+        f" AND d.start >= %s AND d.start < %s AND d.status <> '{cancelled}'"
+    )
+    return f"SELECT EXISTS ({mine}), ({that_day}), EXISTS ({seats})"
+
+
+def seat_booked(
+    seat_id: int, start: datetime, end: datetime, now: datetime
+) -> tuple[datetime, datetime, str, datetime] | None:
+    """A live booking of the seat overlapping [start, end): its start, end, status and
+    check-in deadline; None when the seat is free then."""
+    params = [seat_id, sql.when(end), sql.when(start), *[sql.when(now)] * 2]
+    found = sql.rows(_seat_booked_sql(), params)
+    if not found:
+        return None
+    booking = sql.instance(Reservation, found[0])
+    return booking.start, booking.end, booking.status, booking.checkin_until
+
+
+@functools.cache
+def _seat_booked_sql() -> str:
+    bookings, _slots, holds = _tables()
+    return (
+        f"SELECT {sql.columns(Reservation, 'b')} FROM {bookings} b"  # noqa: S608
+        f" LEFT JOIN {holds} h ON h.id = b.hold_id"
+        f' WHERE b.seat_id = %s AND b.start < %s AND b."end" > %s AND {_live_sql()} LIMIT 1'
+    )
 
 
 def reserved_seat_ids(room_ids: Iterable[int], now: datetime) -> set[int]:

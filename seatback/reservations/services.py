@@ -15,16 +15,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from seatback.core import live, locking
+from seatback.core import live, locking, sql
 from seatback.core.errors import Refusal
 from seatback.library.models import Seat
 from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
 from seatback.readers.models import Reader, Violation
-from seatback.reservations import taken
+from seatback.reservations import selectors, taken
 from seatback.reservations.models import Reservation, ReservationSlot
 from seatback.reservations.rules import BookingRules
-from seatback.reservations.selectors import live_q
+from seatback.reservations.selectors import booking_conflicts, live_q, stale_booking_ids
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.services import local_time, lock, seconds_until
 
@@ -225,20 +225,17 @@ def _booking_refusal(
             retry_after=seconds_until(booking_opens, now),
         )
     day_start, day_end = policy._instant(day, policy.opening_hours[0]), closes
-    mine = Reservation.objects.filter(reader=reader)
-    if mine.filter(live_q(now), start__lt=end, end__gt=start).exists():
-        return Refusal("limit_reached", _("You already have a seat booked at that time."))
-    booked_that_day = (
-        mine.filter(start__gte=day_start, start__lt=day_end)
-        .exclude(status=Reservation.Status.CANCELLED)
-        .count()
+    overlapping, booked_that_day, seat_booked = booking_conflicts(
+        seat.pk, reader.pk, start, end, (day_start, day_end), now
     )
+    if overlapping:
+        return Refusal("limit_reached", _("You already have a seat booked at that time."))
     if booked_that_day >= rules.per_day:
         return Refusal(
             "limit_reached",
             _("You can book at most %(count)d times a day.") % {"count": rules.per_day},
         )
-    if Reservation.objects.filter(live_q(now), seat=seat, start__lt=end, end__gt=start).exists():
+    if seat_booked:
         return Refusal("seat_unavailable")
     if start <= now:
         # Booking the slot that has begun: only if nobody sits here now.
@@ -253,11 +250,7 @@ def _booking_refusal(
 def seat_taken(seat: Seat, start: datetime, end: datetime, now: datetime) -> Refusal | None:
     if not seat.reservable:
         return Refusal("not_reservable")
-    found = (
-        Reservation.objects.filter(live_q(now), seat=seat, start__lt=end, end__gt=start)
-        .values_list("start", "end", "status", "checkin_until")
-        .first()
-    )
+    found = selectors.seat_booked(seat.pk, start, end, now)
     if found is not None:
         b_start, b_end, status, deadline = found
         booked = status == Reservation.Status.BOOKED
@@ -289,7 +282,9 @@ def reserve(
         locking.seat_transaction(),
     ):
         seat, reader = lock(seat, reader)
-        _settle(Q(seat=seat) | Q(reader=reader), now)
+        stale = stale_booking_ids(seat.pk, reader.pk, now)
+        if stale:
+            _settle(Q(pk__in=stale), now)
         rules = rules_for(seat)
         refusal = _booking_refusal(seat, reader, start, end, now, rules)
         if refusal is None:
@@ -304,18 +299,22 @@ def _book(
     seat: Seat, reader: Reader, start: datetime, end: datetime, now: datetime, rules: BookingRules
 ) -> Reservation:
     checkin_from, checkin_until = rules.checkin_window(start, end)
-    reservation = Reservation.objects.create(
-        seat=seat,
-        reader=reader,
-        start=start,
-        end=end,
-        checkin_from=checkin_from,
-        checkin_until=checkin_until,
-        created_at=now,
+    reservation = sql.insert(
+        Reservation(
+            seat=seat,
+            reader=reader,
+            start=start,
+            end=end,
+            checkin_from=checkin_from,
+            checkin_until=checkin_until,
+            created_at=now,
+        )
     )
-    ReservationSlot.objects.bulk_create(
-        ReservationSlot(reservation=reservation, seat=seat, reader=reader, slot_start=moment)
-        for moment in rules.slot_starts(start, end)
+    sql.insert_many(
+        [
+            ReservationSlot(reservation=reservation, seat=seat, reader=reader, slot_start=moment)
+            for moment in rules.slot_starts(start, end)
+        ]
     )
     # Whoever sits here without a booking now has to go when this one begins.
     Hold.objects.current(now).filter(seat=seat, closes_at__gt=start).exclude(reader=reader).update(

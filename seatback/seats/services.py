@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -571,27 +572,36 @@ def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     # make every scan in the library one queue. FOR NO KEY UPDATE excludes
     # other scans of this seat or reader just as well, but not the KEY SHARE lock an insert
     # of a row pointing at them takes, so recording a busy scan or signing in never waits.
-    found = sql.rows(_lock_seat_sql(connection.vendor), [seat.pk])
+    found = sql.rows(_seat_sql(connection.vendor, locking=True), [seat.pk])
     readers = sql.rows(_lock_reader_sql(connection.vendor), [reader.pk])
     if not found or not readers:
         raise (Seat if not found else Reader).DoesNotExist()
-    row = found[0]
-    locked_seat = sql.instance(Seat, row)
+    return _seat_from(found[0]), sql.instance(Reader, readers[0])
+
+
+def seat_with_room(seat_id: int) -> Seat | None:
+    """The seat with its room and library (as select_related gives them), in one
+    hand-written statement; None when there is no such seat."""
+    found = sql.rows(_seat_sql(connection.vendor, locking=False), [seat_id])
+    return _seat_from(found[0]) if found else None
+
+
+def _seat_from(row: tuple[Any, ...]) -> Seat:
+    seat = sql.instance(Seat, row)
     room = sql.instance(Room, row, sql.width(Seat))
     room.library = sql.instance(Library, row, sql.width(Seat) + sql.width(Room))
-    locked_seat.room = room
-    locked_reader = sql.instance(Reader, readers[0])
-    return locked_seat, locked_reader
+    seat.room = room
+    return seat
 
 
 @functools.cache
-def _lock_seat_sql(vendor: str) -> str:
-    """The seat with its room and library, locking only the seat's row (see lock)."""
+def _seat_sql(vendor: str, *, locking: bool) -> str:
+    """The seat with its room and library; locking only the seat's row (see lock)."""
     seat, room, library = (m._meta.db_table for m in (Seat, Room, Library))
     return (
         f"SELECT {sql.columns(Seat, 's')}, {sql.columns(Room, 'r')}, {sql.columns(Library, 'l')}"  # noqa: S608
         f" FROM {seat} s JOIN {room} r ON r.id = s.room_id JOIN {library} l ON l.id = r.library_id"
-        f" WHERE s.id = %s{sql.for_update('s')}"
+        f" WHERE s.id = %s{sql.for_update('s') if locking else ''}"
     )
 
 

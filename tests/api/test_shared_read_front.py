@@ -7,6 +7,7 @@ calls it, not through Django's test client (which would skip the front).
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from typing import Any
@@ -31,15 +32,16 @@ pytestmark = pytest.mark.django_db
 Answer = tuple[str, dict[str, str], bytes]
 
 
-def call(path: str, method: str = "GET", **headers: str) -> Answer:
+def call(path: str, method: str = "GET", body: bytes = b"", **headers: str) -> Answer:
     """One request through the WSGI application; status, headers (by lower-case name), body."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "SERVER_NAME": "testserver",
+        "wsgi.input": io.BytesIO(body),
     }
     if method == "POST":
-        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH="0")
+        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
     environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
     setup_testing_defaults(environ)
     seen: dict[str, Any] = {}

@@ -9,12 +9,24 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from seatback.api.front import BOOKING_PATH, BookingFront
+from seatback.library.models import Seat
+from seatback.readers.models import Reader
+from seatback.reservations import taken
+from seatback.reservations.models import Reservation
+from tests.api.conftest import at_clock
+from tests.api.test_shared_read_front import Answer, token_of
+from tests.api.test_shared_read_front import call as wsgi_call
+from tests.conftest import at
+from tests.reservations.conftest import evening
 
 
 class HeldApplication:
@@ -91,3 +103,101 @@ def test_a_failing_booking_gives_its_place_back() -> None:
         with pytest.raises(RuntimeError):
             call(front, "POST", BOOKING_PATH)
     assert call(front, "POST", BOOKING_PATH)[0].startswith("201")  # not told busy
+
+
+# Bookings for seats known to be taken, refused before Django ---------------------------------
+# These go through the server's WSGI application (seatback.wsgi), as gunicorn calls it.
+
+
+def booking(seat: Seat, start: str, end: str) -> bytes:
+    return json.dumps(
+        {"seat_id": seat.pk, "start": at(start).isoformat(), "end": at(end).isoformat()}
+    ).encode()
+
+
+def book_through_front(reader_headers: dict[str, str], body: bytes) -> Answer:
+    return wsgi_call(BOOKING_PATH, "POST", body, **reader_headers)
+
+
+@pytest.mark.django_db
+def test_a_booking_for_a_taken_seat_is_refused_before_django_exactly_as_django_refuses_it(
+    alice: Reader, bob: Reader, carol: Reader, bookable: Seat, bookable2: Seat
+) -> None:
+    at_clock(evening("20:00"))
+    wanted = booking(bookable, "09:00", "11:00")
+    status, _headers, _body = book_through_front(token_of(alice), wanted)
+    assert status.startswith("201")
+    bobs = token_of(bob)
+    django_answer = book_through_front(bobs, wanted)  # Django's: it reads the room's free seats
+    assert django_answer[0] == "409 Conflict"
+
+    carols = token_of(carol)
+    # The door into Django shut (as when it is full in a rush): only the front answers.
+    with override_settings(BOOKING_FRONT=0), CaptureQueriesContext(connection) as queries:
+        front_answer = book_through_front(carols, wanted)
+        free_one = book_through_front(carols, booking(bookable2, "09:00", "11:00"))
+
+    assert free_one[0].startswith("503")  # a seat that may be free needs Django: busy
+    # Only carol's token was read (then the cache knows it): no seat, no booking.
+    assert ["readers_apitoken" in query["sql"] for query in queries.captured_queries] == [True]
+    assert front_answer[0] == django_answer[0]
+    without_length = {k: v for k, v in django_answer[1].items() if k != "content-length"}
+    assert {k: v for k, v in front_answer[1].items() if k != "content-length"} == without_length
+    assert front_answer[1]["content-length"] == str(len(front_answer[2]))
+    error = json.loads(front_answer[2])["error"]
+    assert error == json.loads(django_answer[2])["error"]
+    assert (error["code"], error["free"], error["free_seats"]) == (
+        "seat_unavailable",
+        1,
+        [bookable2.pk],
+    )
+    assert Reservation.objects.count() == 1
+
+
+@pytest.fixture
+def _lists_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A room's list of free seats is kept for a second of wall time; a slow test machine
+    must not see it expire between two requests."""
+    monkeypatch.setattr(taken, "FREE_SECONDS", 60)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_lists_last")
+def test_once_a_room_is_full_the_front_says_nothing_left_until_a_booking_is_cancelled(
+    alice: Reader, bob: Reader, carol: Reader, lin: Reader, bookable: Seat, bookable2: Seat
+) -> None:
+    at_clock(evening("20:00"))
+    english = {"accept_language": "en"}
+    alices = {**token_of(alice), **english}
+    assert book_through_front(alices, booking(bookable, "09:00", "11:00"))[0].startswith("201")
+    assert book_through_front(token_of(bob), booking(bookable2, "09:00", "11:00"))[0].startswith(
+        "201"
+    )
+    carols, lins = {**token_of(carol), **english}, {**token_of(lin), **english}
+    first = book_through_front(carols, booking(bookable, "09:00", "11:00"))
+    assert first[0] == "409 Conflict" and json.loads(first[2])["error"]["free"] == 0
+    # Seconds later the bookings just made are no longer remembered one by one; the room's
+    # list (read for carol's refusal) still says that no seat is free.
+    at_clock(evening("20:00") + timedelta(seconds=5))
+
+    with override_settings(BOOKING_FRONT=0):
+        full = book_through_front(lins, booking(bookable2, "09:00", "11:00"))
+    error = json.loads(full[2])["error"]
+    assert (full[0], error["code"], error["free"], error["free_seats"]) == (
+        "409 Conflict",
+        "seat_unavailable",
+        0,
+        [],
+    )
+    assert error["message"] == "This seat is taken then, and so is every other seat of this room."
+    assert full[1]["content-language"] == "en"
+
+    # Alice cancels: the list read before that is no longer trusted for her seat.
+    mine = Reservation.objects.get(reader=alice)
+    cancelled = wsgi_call(f"/api/v1/reservations/{mine.pk}", "DELETE", **alices)
+    assert cancelled[0].startswith("200")
+    with override_settings(BOOKING_FRONT=0):
+        assert book_through_front(lins, booking(bookable, "09:00", "11:00"))[0].startswith("503")
+    booked = book_through_front(lins, booking(bookable, "09:00", "11:00"))
+    assert booked[0].startswith("201")
+    assert Reservation.objects.get(pk=json.loads(booked[2])["id"]).reader == lin

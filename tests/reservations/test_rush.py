@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
-from seatback.reservations import admission
+from seatback.reservations import admission, taken
 from seatback.reservations.models import Reservation, ReservationSlot
 from tests.api.conftest import at_clock, bearer, error_of
+from tests.conftest import at
 from tests.reservations.conftest import evening
 from tests.reservations.test_api import post
 
@@ -128,3 +129,35 @@ def test_the_admission_line_is_first_come_first_served(settings: Any) -> None:
         waiter.join(timeout=10)
     assert order == [0, 1, 2, 3, 4, 5]
     assert admission.bookings.waiting == 0
+
+
+def test_a_room_s_free_seats_are_read_once_however_many_refusals_miss_them_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In a rush hundreds of refusals a second find the room's list expired at the same
+    moment: one thread per process reads it, the others wait for its answer."""
+    reads: list[int] = []
+    release = threading.Event()
+
+    def slow_read(room_id: int, *_: Any) -> tuple[list[int], list[int]]:
+        reads.append(room_id)
+        release.wait(10)
+        return [1, 2, 3], [2, 3]
+
+    monkeypatch.setattr(taken, "_read_free", slow_read)
+    start, end, now = at("09:00"), at("11:00"), at("08:00")
+    answers: list[list[int]] = []
+    readers = [
+        threading.Thread(target=lambda: answers.append(taken.free_seats(7, start, end, now)))
+        for _ in range(5)
+    ]
+    for thread in readers:
+        thread.start()
+    key = taken._free_key(7, start, end)
+    _until(lambda: len(reads) == 1 and len(taken._reading[key]._cond._waiters) == 4)  # type: ignore[attr-defined]
+    release.set()
+    for thread in readers:
+        thread.join(timeout=10)
+
+    assert answers == [[2, 3]] * 5
+    assert reads == [7]
