@@ -41,8 +41,8 @@ from seatback.core.errors import Refusal
 from seatback.core.http import refusal_parts
 from seatback.core.inputs import has_bad_text
 from seatback.core.middleware import language_from
-from seatback.readers.models import ApiToken
-from seatback.readers.services import cached_signed_in_reader
+from seatback.readers.models import ApiToken, reader_cache_key
+from seatback.readers.services import signed_in_key, signed_in_reader, signed_in_reader_id
 from seatback.reservations import taken
 
 log = logging.getLogger(__name__)
@@ -196,10 +196,15 @@ def places_changed() -> None:
     transaction.on_commit(lambda: live.new_token(PLACES_KEY))
 
 
-def cached_place(kind: str, code: str) -> Any:
-    """What remember_place stored for this code, if the places have not changed since."""
+def cached_place(kind: str, code: str, *, also: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
+    """What remember_place stored for this code, if the places have not changed since
+    (else None), and what the cache holds under the keys `also`, in one round trip."""
     key = _place_key(kind, code)
-    found = cache.get_many([key, PLACES_KEY])
+    found = cache.get_many([key, PLACES_KEY, *also])
+    return _place_in(found, key), found
+
+
+def _place_in(found: dict[str, Any], key: str) -> Any:
     stored = found.get(key)
     if stored is None or stored[1] != found.get(PLACES_KEY):
         return None
@@ -264,29 +269,48 @@ class SharedReadFront:
     def _answer(
         self, environ: dict[str, Any], path: str, watch: re.Match[str] | None
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """Two round trips to the cache: who the reader is with the answer (or the seat);
+        then the reader, the rate limit and the seat's change token."""
         now = clock.now()
         session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
-        reader = cached_signed_in_reader(environ.get("HTTP_AUTHORIZATION", ""), session, now)
-        if reader is None:
+        signed_in = signed_in_key(environ.get("HTTP_AUTHORIZATION", ""), session)
+        if signed_in is None:
             return None
-        try:
-            ratelimit.hit("reads", f"r{reader.pk}", settings.RATE_LIMIT_READS_PER_MINUTE)
-        except Refusal:
-            return None  # Django counts it again and answers the refusal
         language = self._language_key(environ)
+        stored: Any = None
+        headers: list[tuple[str, str]] = []
         if watch is None:
-            # The library's change token and the answer stored with it, in one round trip.
+            # The library's change token and the answer stored with it.
             key = self._shared_key(path, language, now)
-            found = cache.get_many([live.LIBRARY_KEY, key])
+            found = cache.get_many([signed_in, live.LIBRARY_KEY, key])
             stored = found.get(key)
             if not stored or stored[0] != found.get(live.LIBRARY_KEY):
                 return None
-            return tuple(stored[1])  # type: ignore[return-value]
-        headers = self._watch_headers.get(language)
-        seat_id = cached_place("id", watch.group(1)) if headers else None
-        if headers is None or seat_id is None:
+        else:
+            headers = self._watch_headers.get(language, [])
+            if not headers:
+                return None
+            seat_id, found = cached_place("id", watch.group(1), also=(signed_in,))
+            if seat_id is None:
+                return None
+        reader_id = signed_in_reader_id(found.get(signed_in), now)
+        if reader_id is None:
             return None
-        body = json.dumps({"v": live.token(seat_id), "server_time": iso(now)}).encode()
+        fetch = [reader_cache_key(reader_id)]
+        if watch is not None:
+            fetch.append(live.seat_key(seat_id))
+        try:
+            more = ratelimit.hit_fetching(
+                "reads", f"r{reader_id}", settings.RATE_LIMIT_READS_PER_MINUTE, fetch
+            )
+        except Refusal:
+            return None  # Django counts it again and answers the refusal
+        if signed_in_reader(found.get(signed_in), more.get(fetch[0])) is None:
+            return None
+        if watch is None:
+            return tuple(stored[1])  # type: ignore[return-value]
+        token = more.get(fetch[1]) or live.token(seat_id)  # an expired token is made anew
+        body = json.dumps({"v": token, "server_time": iso(now)}).encode()
         return "200 OK", [*headers, ("Content-Length", str(len(body)))], body
 
     @staticmethod

@@ -30,7 +30,9 @@ def _seat(code: str, reader: Reader) -> Seat:
     """The active seat with this code, with its room and library: from the cache while no
     place changed (api/front.py), else one query. Unknown codes count against the reader
     (no guessing)."""
-    seat: Seat | None = cached_place("seat", code)
+    who = f"r{reader.pk}"
+    guesses_key = ratelimit.code_guesses_key(who)
+    seat, found = cached_place("seat", code, also=(guesses_key,))
     if seat is None:
         version = places_version()
         seat = (
@@ -42,7 +44,7 @@ def _seat(code: str, reader: Reader) -> Seat:
         if seat is not None:
             remember_place("seat", code, seat, version)
             remember_place("id", code, seat.pk, version)  # the page's polls go to the front
-    ratelimit.seat_code_looked_up(f"r{reader.pk}", found=seat is not None)
+    ratelimit.seat_code_looked_up(who, found=seat is not None, guesses=found.get(guesses_key, 0))
     if seat is None:
         raise Refusal("unknown_seat", **replaced(code))
     return seat

@@ -37,6 +37,11 @@ def token(seat_id: int) -> str:
     return _token(_key(seat_id))
 
 
+def seat_key(seat_id: int) -> str:
+    """Where the seat's change token is kept (for callers reading it with other keys)."""
+    return _key(seat_id)
+
+
 def library_token() -> str:
     """Changes whenever any seat changes (a scan committed)."""
     return _token(LIBRARY_KEY)

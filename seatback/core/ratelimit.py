@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 
 from seatback.core.errors import Refusal
+from seatback.core.rediscache import KeptClientRedisCache
 
 WINDOW_TTL = 90  # seconds: a minute's window, and then some
 
@@ -23,30 +24,34 @@ def _cache_key(scope: str, key: str) -> str:
 
 def hit(scope: str, key: str, limit_per_minute: int) -> None:
     """Count one request for (scope, key); refuse with rate_limited past the limit."""
-    count = _incr(_cache_key(scope, key))
+    hit_fetching(scope, key, limit_per_minute, [])
+
+
+def hit_fetching(scope: str, key: str, limit_per_minute: int, fetch: list[str]) -> dict[str, Any]:
+    """hit(), and the cache entries under the keys `fetch` (as get_many), in one round trip
+    with Redis."""
+    count, found = _count_and_get(_cache_key(scope, key), fetch)
     if count > limit_per_minute:
         retry_after = max(1, 60 - int(time.time()) % 60)
         raise Refusal("rate_limited", retry_after=retry_after)
+    return found
 
 
-def _incr(cache_key: str) -> int:
-    """Add one to the window's counter and return it: with Redis one round trip (SET NX
-    with its expiry, then INCR, pipelined); in the in-process cache add, else incr."""
+def _count_and_get(cache_key: str, fetch: list[str]) -> tuple[int, dict[str, Any]]:
+    """Add one to the window's counter and return it, with what `fetch` found: with Redis
+    one round trip (SET NX with its expiry, INCR and MGET, pipelined); in the in-process
+    cache add, else incr."""
     backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        key = backend.make_and_validate_key(cache_key)
-        client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline(transaction=False)
-        pipe.set(key, 0, ex=WINDOW_TTL, nx=True)
-        pipe.incr(key)
-        return int(pipe.execute()[1])
+    if isinstance(backend, KeptClientRedisCache):
+        return backend.count_and_get(cache_key, WINDOW_TTL, fetch)
+    found = cache.get_many(fetch) if fetch else {}
     if cache.add(cache_key, 1, timeout=WINDOW_TTL):
-        return 1
+        return 1, found
     try:
-        return int(cache.incr(cache_key))
+        return int(cache.incr(cache_key)), found
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=WINDOW_TTL)
-        return 1
+        return 1, found
 
 
 # Seat codes are unguessable only while nobody may try them by the thousand: each
@@ -55,16 +60,21 @@ def _incr(cache_key: str) -> int:
 GUESSES = "code-misses"
 
 
-def _count(scope: str, key: str) -> int:
-    return int(cache.get(_cache_key(scope, key)) or 0)
+def code_guesses_key(who: str) -> str:
+    """Where `who`'s unknown seat codes this minute are counted (to read with other keys)."""
+    return _cache_key(GUESSES, who)
 
 
-def seat_code_looked_up(who: str, *, found: bool) -> None:
+def seat_code_looked_up(who: str, *, found: bool, guesses: int | None = None) -> None:
     """Call after looking a seat code up for `who` ("r{reader id}" or "a{address}"): an
-    unknown code counts against them, and past the limit any lookup is refused."""
+    unknown code counts against them, and past the limit any lookup is refused.
+    `guesses`: what the cache held under code_guesses_key(who), if the caller read it."""
     if not found:
         hit(GUESSES, who, settings.RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE)
-    elif _count(GUESSES, who) >= settings.RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE:
+        return
+    if guesses is None:
+        guesses = cache.get(code_guesses_key(who))
+    if int(guesses or 0) >= settings.RATE_LIMIT_UNKNOWN_CODES_PER_MINUTE:
         raise Refusal("rate_limited", retry_after=max(1, 60 - int(time.time()) % 60))
 
 

@@ -35,3 +35,20 @@ class KeptClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _KeptClient
+
+    def count_and_get(self, counter: str, ttl: int, keys: list[str]) -> tuple[int, dict[str, Any]]:
+        """Add one to `counter` (made with a `ttl`-second expiry if new) and read `keys`
+        (as get_many), in one round trip: the counter's new value and what was found."""
+        made = {self.make_and_validate_key(key): key for key in keys}
+        counted = self.make_and_validate_key(counter)
+        client = self._cache.get_client(counted, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        pipe.set(counted, 0, ex=ttl, nx=True)
+        pipe.incr(counted)
+        if made:
+            pipe.mget(list(made))
+        answers = pipe.execute()
+        loads = self._cache._serializer.loads  # type: ignore[attr-defined]
+        values = answers[2] if made else []
+        found = {made[k]: loads(v) for k, v in zip(made, values, strict=True) if v is not None}
+        return int(answers[1]), found

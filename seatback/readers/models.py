@@ -22,6 +22,11 @@ from seatback.core import sql
 CACHE_SECONDS = 300
 
 
+def reader_cache_key(reader_id: int) -> str:
+    """Where cached_reader keeps the reader (for callers reading it with other keys)."""
+    return _reader_key(reader_id)
+
+
 def _reader_key(reader_id: int) -> str:
     return f"reader:{reader_id}"
 
@@ -199,6 +204,19 @@ class ApiToken(models.Model):
         digest = _digest(key)
         cls.objects.filter(digest=digest).delete()
         _forget([_token_key(digest)])
+
+    @staticmethod
+    def cache_key(key: str) -> str:
+        """Where the cache keeps what reader_for learnt of this token."""
+        return _token_key(_digest(key))
+
+    @staticmethod
+    def reader_id_in(known: Any, now: datetime) -> int | None:
+        """The reader named by what the cache keeps under cache_key, if the token is
+        younger than TOKEN_LIFETIME."""
+        if not isinstance(known, tuple) or known[1] <= now - TOKEN_LIFETIME:
+            return None
+        return int(known[0])
 
     @classmethod
     def reader_for(cls, key: str, now: datetime, *, cache_only: bool = False) -> Reader | None:

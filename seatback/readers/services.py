@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -14,7 +15,7 @@ from django.contrib.auth import (
     authenticate,
     login,
 )
-from django.core.cache import caches
+from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
@@ -55,28 +56,59 @@ def cached_signed_in_reader(
     """The reader a request names, from the cache alone (no query): its bearer token, or
     else its session as Django's authentication would accept it. None when the cache does
     not know (the caller then takes Django's full path, which fills the cache)."""
+    key = signed_in_key(authorization, session_key)
+    if key is None:
+        return None
+    try:
+        entry = cache.get(key)
+    except ValueError:  # a key the cache refuses (too long, odd characters)
+        return None
+    reader_id = signed_in_reader_id(entry, now)
+    if reader_id is None:
+        return None
+    return signed_in_reader(entry, cached_reader(reader_id, cache_only=True))
+
+
+# The same in steps, for a caller that reads the cache for other things in the same round
+# trips (api/front.py): the key, then the reader's id in what it holds, then the reader.
+
+
+def signed_in_key(authorization: str, session_key: str | None) -> str | None:
+    """Where the cache knows who a request is: its bearer token's entry, else its
+    session's (None: neither can be known from the cache)."""
     if authorization.startswith("Bearer "):
         key = authorization.removeprefix("Bearer ").strip()
-        return ApiToken.reader_for(key, now, cache_only=True) if key else None
-    if not session_key:
+        return ApiToken.cache_key(key) if key else None
+    if not session_key or settings.SESSION_CACHE_ALIAS != "default":
         return None
     store = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store, "cache_key_prefix"):  # a session engine without a cache
         return None
-    try:
-        data = caches[settings.SESSION_CACHE_ALIAS].get(store.cache_key_prefix + session_key)
-    except ValueError:  # a key the cache refuses (too long, odd characters)
+    return str(store.cache_key_prefix + session_key)
+
+
+def signed_in_reader_id(entry: Any, now: datetime) -> int | None:
+    """The reader named by what the cache holds under signed_in_key: a token younger than
+    its lifetime, or a session signed in by a backend whose readers are cached."""
+    if isinstance(entry, tuple):
+        return ApiToken.reader_id_in(entry, now)
+    if not isinstance(entry, dict) or entry.get(BACKEND_SESSION_KEY) not in CACHED_BACKENDS:
         return None
-    if not isinstance(data, dict) or data.get(BACKEND_SESSION_KEY) not in CACHED_BACKENDS:
-        return None
     try:
-        reader = cached_reader(int(data[SESSION_KEY]), cache_only=True)
+        return int(entry[SESSION_KEY])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def signed_in_reader(entry: Any, reader: Reader | None) -> Reader | None:
+    """The reader found for that id, as Django's authentication would accept it: active,
+    and for a session, the password unchanged since (what django.contrib.auth.get_user
+    checks)."""
     if reader is None or not reader.is_active:
         return None
-    # What django.contrib.auth.get_user checks: the password has not changed since.
-    if not constant_time_compare(data.get(HASH_SESSION_KEY, ""), reader.get_session_auth_hash()):
+    if isinstance(entry, dict) and not constant_time_compare(
+        entry.get(HASH_SESSION_KEY, ""), reader.get_session_auth_hash()
+    ):
         return None
     return reader
 
