@@ -37,6 +37,7 @@ from seatback.reservations.selectors import (
     reader_reservations,
     status_at,
 )
+from seatback.seats.services import seat_with_room
 
 
 @dataclass
@@ -217,12 +218,8 @@ def _post_booking(request: HttpRequest, reader: Reader, now: datetime) -> HttpRe
     )
     try:
         ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
-        seat = (
-            Seat.objects.select_related("room__library")
-            .filter(pk=int(request.POST.get("seat", "0") or 0), active=True)
-            .first()
-        )
-        if seat is None:
+        seat = seat_with_room(int(request.POST.get("seat", "0") or 0))
+        if seat is None or not seat.active:
             raise Refusal("unknown_seat", _("There is no seat with that id."))
         start = datetime.fromisoformat(request.POST.get("start", ""))
         end = datetime.fromisoformat(request.POST.get("end", ""))

@@ -582,6 +582,8 @@ def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
 def seat_with_room(seat_id: int) -> Seat | None:
     """The seat with its room and library (as select_related gives them), in one
     hand-written statement; None when there is no such seat."""
+    if not 0 < seat_id < 2**63:  # no such key, and SQLite refuses to take larger numbers
+        return None
     found = sql.rows(_seat_sql(connection.vendor, locking=False), [seat_id])
     return _seat_from(found[0]) if found else None
 

@@ -77,6 +77,21 @@ def test_a_refusal_is_shown_with_its_reason(
     assert Reservation.objects.filter(reader=alice).count() == 0
 
 
+@pytest.mark.parametrize("seat", ["0", "-3", str(2**64), str(10**30)])
+def test_a_seat_number_no_seat_has_is_refused_and_books_nothing(
+    alice: Reader, bookable: Seat, seat: str
+) -> None:
+    clock.travel_to(evening("20:30"))
+    response = phone(alice).post(
+        "/reserve/",
+        {"seat": seat, "start": at("09:00").isoformat(), "end": at("10:00").isoformat()},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "There is no seat with that id." in page_text(response)
+    assert Reservation.objects.count() == 0
+
+
 def test_before_booking_opens_the_page_says_when(alice: Reader, room: Room, bookable: Seat) -> None:
     from seatback.library.policy_changes import change_policy
 
