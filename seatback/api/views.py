@@ -35,12 +35,7 @@ def _seat(code: str, reader: Reader) -> Seat:
     seat, found = cached_place("seat", code, also=(guesses_key,))
     if seat is None:
         version = places_version()
-        seat = (
-            Seat.objects.select_related("room__library")
-            .filter(code=code, active=True)
-            .order_by()
-            .first()
-        )
+        seat = services.active_seat_by_code(code)
         if seat is not None:
             remember_place("seat", code, seat, version)
             remember_place("id", code, seat.pk, version)  # the page's polls go to the front

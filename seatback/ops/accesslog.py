@@ -35,6 +35,8 @@ def code_digest(code: str) -> str:
 def escape(value: str) -> str:
     """Printable characters as they are; everything else (newlines, other controls, the
     raw bytes of a non-ASCII path) as \\xNN; quotes and backslashes escaped too."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return value  # nearly every line: nothing to escape
     out = []
     for char in value:
         if char in '"\\':

@@ -29,7 +29,7 @@ from seatback.notifications.models import Notice
 from seatback.notifications.services import queue
 from seatback.presence.checks import assess
 from seatback.presence.evidence import Evidence
-from seatback.readers.models import Reader
+from seatback.readers.models import Reader, cached_reader
 from seatback.seats import bookings
 from seatback.seats.bookings import Booking
 from seatback.seats.models import Challenge, Hold, ScanRecord
@@ -472,13 +472,17 @@ def _apply_challenge(s: Situation, _minutes: int | None) -> str:
     # The answer is built from the situation (no second read): it now has this clock.
     s.challenge = s.reader_challenge = s.my_last_challenge = challenge
     if s.hold is not None:  # a known holder is told at once (delivered after the commit)
-        _tell(s.hold.reader, Notice.Kind.SEAT_CHALLENGED, challenge, s.now)
+        holder = cached_reader(s.hold.reader_id) or s.hold.reader
+        _tell(holder, Notice.Kind.SEAT_CHALLENGED, challenge, s.now, s.seat)
     return "challenge_started"
 
 
-def _tell(reader: Reader, kind: str, challenge: Challenge, now: datetime) -> None:
-    """Queue a notice about a clock: its key makes it once per clock and kind."""
-    seat = challenge.seat
+def _tell(
+    reader: Reader, kind: str, challenge: Challenge, now: datetime, seat: Seat | None = None
+) -> None:
+    """Queue a notice about a clock: its key makes it once per clock and kind. `seat`: the
+    clock's seat with its room, when the caller has it (a scan: no query for it)."""
+    seat = seat or challenge.seat
     queue(
         reader,
         kind,
@@ -504,7 +508,9 @@ def _apply_return(s: Situation, _minutes: int | None) -> str:
     if s.challenge:
         challenge = s.challenge  # _end_challenge clears it from the situation
         _end_challenge(s, Challenge.Status.RETURNED)
-        _tell(challenge.challenger, Notice.Kind.HOLDER_RETURNED, challenge, s.now)
+        # The challenger from the readers' cache, the seat from the situation: no query.
+        challenger = cached_reader(challenge.challenger_id) or challenge.challenger
+        _tell(challenger, Notice.Kind.HOLDER_RETURNED, challenge, s.now, s.seat)
         if s.hold is None:
             # The occupant was unknown until now; from here on only they may return.
             _take(s, Hold.Source.RETURN)
@@ -588,6 +594,13 @@ def seat_with_room(seat_id: int) -> Seat | None:
     return _seat_from(found[0]) if found else None
 
 
+def active_seat_by_code(code: str) -> Seat | None:
+    """The active seat with this code, with its room and library, in one hand-written
+    statement; None when there is none."""
+    found = sql.rows(_seat_sql(connection.vendor, locking=False, by_code=True), [code, True])
+    return _seat_from(found[0]) if found else None
+
+
 def _seat_from(row: tuple[Any, ...]) -> Seat:
     seat = sql.instance(Seat, row)
     room = sql.instance(Room, row, sql.width(Seat))
@@ -597,13 +610,15 @@ def _seat_from(row: tuple[Any, ...]) -> Seat:
 
 
 @functools.cache
-def _seat_sql(vendor: str, *, locking: bool) -> str:
-    """The seat with its room and library; locking only the seat's row (see lock)."""
+def _seat_sql(vendor: str, *, locking: bool, by_code: bool = False) -> str:
+    """The seat with its room and library, by id or (an active seat) by code; locking
+    only the seat's row (see lock)."""
     seat, room, library = (m._meta.db_table for m in (Seat, Room, Library))
+    where = "s.code = %s AND s.active = %s" if by_code else "s.id = %s"
     return (
         f"SELECT {sql.columns(Seat, 's')}, {sql.columns(Room, 'r')}, {sql.columns(Library, 'l')}"  # noqa: S608
         f" FROM {seat} s JOIN {room} r ON r.id = s.room_id JOIN {library} l ON l.id = r.library_id"
-        f" WHERE s.id = %s{sql.for_update('s') if locking else ''}"
+        f" WHERE {where}{sql.for_update('s') if locking else ''}"
     )
 
 
