@@ -238,7 +238,7 @@ if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
 
 def _sqlite(path: str) -> dict[str, Any]:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "seatback.core.sqlite",  # Django's, with placeholders converted once
         "NAME": path,
         # Each server thread keeps its connection (opening one, with its PRAGMAs, cost about
         # a third of a short request); checked before reuse, like PostgreSQL's.

@@ -13,7 +13,7 @@ else:
 from seatback.settings import *  # noqa: E402,F403
 from seatback.settings import DATABASES  # noqa: E402
 
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if "sqlite" in DATABASES["default"]["ENGINE"]:
     # A file, not :memory:, so the live server's threads each get their own connection
     # and concurrency tests race real connections.
     DATABASES["default"]["TEST"] = {

@@ -13,12 +13,13 @@ Both write under the same locks as a scan, and leave a scan record in the seat's
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from seatback.core import live, locking
+from seatback.core import live, locking, sql
 from seatback.core.errors import Refusal
 from seatback.gates.models import Direction, Gate, GateEvent, GateStepOut
 from seatback.presence.evidence import Evidence
@@ -202,13 +203,20 @@ def apply(event: GateEvent, reader: Reader, gate: Gate, *, now: datetime) -> str
 
 
 def left_while_challenged(reader_id: int, seat_id: int, since: datetime, now: datetime) -> bool:
-    return GateStepOut.objects.filter(
-        reader_id=reader_id,
-        hold__seat_id=seat_id,
-        challenged=True,
-        left_at__gte=since,
-        left_at__lte=now,
-    ).exists()
+    """Whether the reader went out through the gate, holding this seat, while a clock ran
+    on it. Asked by every return (one hand-written statement, core.sql)."""
+    params = [reader_id, seat_id, True, sql.when(since), sql.when(now)]
+    return bool(sql.rows(_left_sql(), params))
+
+
+@functools.cache
+def _left_sql() -> str:
+    step_outs, holds = GateStepOut._meta.db_table, Hold._meta.db_table
+    return (
+        f"SELECT 1 FROM {step_outs} o JOIN {holds} h ON h.id = o.hold_id"  # noqa: S608
+        " WHERE o.reader_id = %s AND h.seat_id = %s AND o.challenged = %s"
+        " AND o.left_at >= %s AND o.left_at <= %s LIMIT 1"
+    )
 
 
 _plugged = False
