@@ -120,15 +120,17 @@ class BookingFront:
         try:
             content_type = parse_header_parameters(environ.get("CONTENT_TYPE", ""))[0]
             seat_id, start, end = booking_request(parse_json(body, content_type))
+        except Refusal:
+            return None  # Django says what is wrong
+        known = taken.from_memory(seat_id, start, end, now)
+        if known is None or known[1] is None:
+            return None  # not known to be taken, or no list to offer from: Django decides
+        room_id, free_seats = known
+        # Counted here only when answered here: a request for Django is counted by Django.
+        try:
             ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
         except Refusal:
-            return None  # Django says what is wrong (and counts the request again)
-        known = taken.from_memory(seat_id, start, end, now)
-        if known is None:
-            return None
-        room_id, free_seats = known
-        if free_seats is None:
-            return None  # the offer needs the room's free seats: Django reads them
+            return None  # Django counts it again and answers the refusal
         with translation.override(language):
             refusal = offering_others(
                 Refusal("seat_unavailable"), room_id, seat_id, start, end, now, free_seats

@@ -201,3 +201,27 @@ def test_once_a_room_is_full_the_front_says_nothing_left_until_a_booking_is_canc
     booked = book_through_front(lins, booking(bookable, "09:00", "11:00"))
     assert booked[0].startswith("201")
     assert Reservation.objects.get(pk=json.loads(booked[2])["id"]).reader == lin
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_minute")
+def test_a_booking_the_front_hands_to_django_counts_once_against_the_reader_s_limit(
+    alice: Reader, bob: Reader, carol: Reader, bookable: Seat, bookable2: Seat
+) -> None:
+    at_clock(evening("20:00"))
+    assert book_through_front(token_of(bob), booking(bookable, "09:00", "11:00"))[0].startswith(
+        "201"
+    )
+    # Django's first refusal: from here on the front answers taken seats itself.
+    carols = token_of(carol)
+    assert book_through_front(carols, booking(bookable, "09:00", "11:00"))[0] == "409 Conflict"
+
+    alices = token_of(alice)
+    with override_settings(RATE_LIMIT_INTENTS_PER_MINUTE=2):
+        first = book_through_front(alices, booking(bookable2, "09:00", "10:00"))
+        second = book_through_front(alices, booking(bookable2, "14:00", "15:00"))
+        third = book_through_front(alices, booking(bookable, "09:00", "11:00"))
+
+    assert first[0].startswith("201") and second[0].startswith("201")
+    assert third[0].startswith("429")  # the third intent of the minute, answered by Django
+    assert Reservation.objects.filter(reader=alice).count() == 2
