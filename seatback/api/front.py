@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 BOOKING_PATH = "/api/v1/reservations"
 BODY_LIMIT = 4096  # a booking's body is under 200 bytes; anything longer goes to Django
+# The headers of a refusal that are its own (core.http.refusal_parts), and its length.
+OWN_HEADERS = {"content-type", "content-language", "retry-after", "content-length"}
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -135,12 +137,8 @@ class BookingFront:
             refusal = offering_others(
                 Refusal("seat_unavailable"), room_id, seat_id, start, end, now, free_seats
             )
-            code, _headers, answer = refusal_parts(refusal, as_json=True)
-        return (
-            f"{code} Conflict",
-            [*headers, ("Content-Length", str(len(answer)))],
-            answer,
-        )
+            code, own, answer = refusal_parts(refusal, as_json=True)
+        return f"{code} Conflict", [*headers, *own, ("Content-Length", str(len(answer)))], answer
 
     def _through(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Django's answer; the headers of a refusal are kept for the refusals made here."""
@@ -150,8 +148,10 @@ class BookingFront:
                 name.lower() == "set-cookie" for name, _value in headers
             ):
                 language = next((v for n, v in headers if n.lower() == "content-language"), "")
+                # What every answer carries (security headers, Vary), without what belongs
+                # to this refusal (refusal_parts makes those for each answer here).
                 self._refusal_headers[language] = [
-                    (n, v) for n, v in headers if n.lower() != "content-length"
+                    (n, v) for n, v in headers if n.lower() not in OWN_HEADERS
                 ]
             return start_response(status, headers, *rest)
 

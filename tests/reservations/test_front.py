@@ -26,7 +26,7 @@ from tests.api.conftest import at_clock
 from tests.api.test_shared_read_front import Answer, token_of
 from tests.api.test_shared_read_front import call as wsgi_call
 from tests.conftest import at
-from tests.reservations.conftest import evening
+from tests.reservations.conftest import book, evening
 
 
 class HeldApplication:
@@ -225,3 +225,25 @@ def test_a_booking_the_front_hands_to_django_counts_once_against_the_reader_s_li
     assert first[0].startswith("201") and second[0].startswith("201")
     assert third[0].startswith("429")  # the third intent of the minute, answered by Django
     assert Reservation.objects.filter(reader=alice).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_lists_last")
+def test_a_refusal_from_the_front_carries_no_header_of_another_refusal(
+    bob: Reader, carol: Reader, lin: Reader, alice: Reader, bookable: Seat, bookable2: Seat
+) -> None:
+    at_clock(evening("19:00"))  # bookings for tomorrow open at 20:00
+    book(bookable, bob, "09:00", "11:00", evening("20:05"))
+    taken_one = booking(bookable, "09:00", "11:00")
+    assert book_through_front(token_of(carol), taken_one)[0] == "409 Conflict"
+    # Django's last refusal says when bookings open: it carries Retry-After.
+    early = book_through_front(token_of(lin), booking(bookable2, "09:00", "11:00"))
+    assert json.loads(early[2])["error"]["code"] == "outside_booking_window"
+    assert "retry-after" in early[1]
+
+    with override_settings(BOOKING_FRONT=0):  # only the front answers
+        status, headers, body = book_through_front(token_of(alice), taken_one)
+
+    assert (status, json.loads(body)["error"]["code"]) == ("409 Conflict", "seat_unavailable")
+    assert "retry-after" not in headers
+    assert headers["content-type"] == "application/json"
