@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.http import parse_header_parameters
 
@@ -62,7 +63,7 @@ class BookingFront:
         self._inside = 0
         # Django's headers on its last refusal of a booking, by language: the refusals
         # answered here carry the same.
-        self._refusal_headers: dict[str, list[tuple[str, str]]] = {}
+        self._refusal_headers: dict[tuple[str, bool], list[tuple[str, str]]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != BOOKING_PATH:
@@ -108,17 +109,15 @@ class BookingFront:
         language = language_from(
             cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
         )
-        headers = self._refusal_headers.get(language)
+        headers = self._refusal_headers.get((language, _secure(environ)))
         authorization = environ.get("HTTP_AUTHORIZATION", "")
-        # A bearer token only (a session's booking needs Django's CSRF check): from the
-        # cache, or one query that fills it, as Django's authentication would.
+        # A bearer token only (a session's booking needs Django's CSRF check).
         key = authorization.removeprefix("Bearer ").strip()
         if headers is None or not authorization.startswith("Bearer ") or not key:
             return None
+        if not host_allowed(environ):
+            return None  # Django answers 400
         now = clock.now()
-        reader = ApiToken.reader_for(key, now)
-        if reader is None:
-            return None
         try:
             content_type = parse_header_parameters(environ.get("CONTENT_TYPE", ""))[0]
             seat_id, start, end = booking_request(parse_json(body, content_type))
@@ -128,7 +127,11 @@ class BookingFront:
         if known is None or known[1] is None:
             return None  # not known to be taken, or no list to offer from: Django decides
         room_id, free_seats = known
-        # Counted here only when answered here: a request for Django is counted by Django.
+        # The reader: from the cache, or one query that fills it, as Django's authentication
+        # would find it. Counted here only when answered here (Django counts its own).
+        reader = ApiToken.reader_for(key, now)
+        if reader is None:
+            return None
         try:
             ratelimit.hit("intents", f"r{reader.pk}", settings.RATE_LIMIT_INTENTS_PER_MINUTE)
         except Refusal:
@@ -148,9 +151,9 @@ class BookingFront:
                 name.lower() == "set-cookie" for name, _value in headers
             ):
                 language = next((v for n, v in headers if n.lower() == "content-language"), "")
-                # What every answer carries (security headers, Vary), without what belongs
-                # to this refusal (refusal_parts makes those for each answer here).
-                self._refusal_headers[language] = [
+                # What every answer carries (security headers, Vary; HSTS over https only),
+                # without what belongs to this refusal (refusal_parts makes those here).
+                self._refusal_headers[(language, _secure(environ))] = [
                     (n, v) for n, v in headers if n.lower() not in OWN_HEADERS
                 ]
             return start_response(status, headers, *rest)
@@ -165,6 +168,34 @@ class BookingFront:
             f"{status} Service Unavailable", [*headers, ("Content-Length", str(len(body)))]
         )
         return [body]
+
+
+def _secure(environ: dict[str, Any]) -> bool:
+    """Whether Django takes the request for https (HttpRequest.is_secure)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        if header in environ:
+            return bool(environ[header].split(",")[0].strip() == secure_value)
+    return bool(environ.get("wsgi.url_scheme") == "https")
+
+
+def host_allowed(environ: dict[str, Any]) -> bool:
+    """Whether Django would accept the request's host (HttpRequest.get_host against
+    ALLOWED_HOSTS); a front answers nothing Django would refuse with 400."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    elif "HTTP_HOST" in environ:
+        host = environ["HTTP_HOST"]
+    else:
+        host = environ.get("SERVER_NAME", "")
+        port = str(environ.get("SERVER_PORT", ""))
+        if port != ("443" if _secure(environ) else "80"):
+            host = f"{host}:{port}"
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
 
 
 # Shared reads, answered before Django -------------------------------------------------------
@@ -223,7 +254,7 @@ class SharedReadFront:
     `GET /api/v1/rooms/{id}/seats`), and a seat's change token (`GET .../seats/{code}/watch`).
 
     Only when everything is known: the reader, from the cache alone (a bearer token or a
-    session, checked as Django would: readers.services.cached_signed_in_reader), within
+    session, checked as Django would: readers.services.signed_in_key and its steps), within
     the per-reader read limit (one cache round trip), and the answer itself. The room reads
     are Django's own earlier answer (status, headers and body) for the same path and
     language, stored under the library's change token and the second of seatback's clock,
@@ -261,18 +292,20 @@ class SharedReadFront:
         return self._through(environ, start_response, path, watch)
 
     def _language_key(self, environ: dict[str, Any]) -> str:
-        """What the language of an answer depends on (core.middleware.language_for)."""
+        """What the headers of an answer depend on: its language (the language cookie and
+        Accept-Language, core.middleware.language_for) and https (HSTS)."""
         chosen = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.LANGUAGE_COOKIE_NAME)
         asked = environ.get("HTTP_ACCEPT_LANGUAGE", "")
-        return hashlib.sha256(f"{chosen}\n{asked}".encode("utf-8", "surrogatepass")).hexdigest()[
-            :16
-        ]
+        what = f"{chosen}\n{asked}\n{_secure(environ)}"
+        return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def _answer(
         self, environ: dict[str, Any], path: str, watch: re.Match[str] | None
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """Two round trips to the cache: who the reader is with the answer (or the seat);
         then the reader, the rate limit and the seat's change token."""
+        if not host_allowed(environ):
+            return None  # Django answers 400
         now = clock.now()
         session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
         signed_in = signed_in_key(environ.get("HTTP_AUTHORIZATION", ""), session)
@@ -308,6 +341,8 @@ class SharedReadFront:
         except Refusal:
             return None  # Django counts it again and answers the refusal
         if signed_in_reader(found.get(signed_in), more.get(fetch[0])) is None:
+            # Counted before the reader was known (one round trip for both): Django counts it.
+            ratelimit.take_back("reads", f"r{reader_id}")
             return None
         if watch is None:
             return tuple(stored[1])  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from typing import Any
@@ -35,6 +36,13 @@ def hit_fetching(scope: str, key: str, limit_per_minute: int, fetch: list[str]) 
         retry_after = max(1, 60 - int(time.time()) % 60)
         raise Refusal("rate_limited", retry_after=retry_after)
     return found
+
+
+def take_back(scope: str, key: str) -> None:
+    """Undo one hit_fetching count: the caller counted before it knew the request was not
+    its to answer, and whoever answers it counts it again."""
+    with contextlib.suppress(ValueError):  # the window has gone meanwhile
+        cache.decr(_cache_key(scope, key))
 
 
 def _count_and_get(cache_key: str, fetch: list[str]) -> tuple[int, dict[str, Any]]:

@@ -15,7 +15,6 @@ from django.contrib.auth import (
     authenticate,
     login,
 )
-from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
@@ -26,7 +25,7 @@ from seatback.core import ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address
 from seatback.core.inputs import has_bad_text
-from seatback.readers.models import ApiToken, Reader, Violation, cached_reader
+from seatback.readers.models import ApiToken, Reader, Violation
 from seatback.readers.roles import require_librarian
 
 
@@ -50,27 +49,11 @@ CACHED_BACKENDS = {
 }
 
 
-def cached_signed_in_reader(
-    authorization: str, session_key: str | None, now: datetime
-) -> Reader | None:
-    """The reader a request names, from the cache alone (no query): its bearer token, or
-    else its session as Django's authentication would accept it. None when the cache does
-    not know (the caller then takes Django's full path, which fills the cache)."""
-    key = signed_in_key(authorization, session_key)
-    if key is None:
-        return None
-    try:
-        entry = cache.get(key)
-    except ValueError:  # a key the cache refuses (too long, odd characters)
-        return None
-    reader_id = signed_in_reader_id(entry, now)
-    if reader_id is None:
-        return None
-    return signed_in_reader(entry, cached_reader(reader_id, cache_only=True))
-
-
-# The same in steps, for a caller that reads the cache for other things in the same round
-# trips (api/front.py): the key, then the reader's id in what it holds, then the reader.
+# The reader a request names, from the cache alone (no query), as Django's authentication
+# would accept it, in steps for a caller that reads the cache for other things in the same
+# round trips (api/front.py): the key, then the reader's id in what it holds, then the
+# reader. None at any step: the cache does not know (the caller takes Django's full path,
+# which fills the cache).
 
 
 def signed_in_key(authorization: str, session_key: str | None) -> str | None:

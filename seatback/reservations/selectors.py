@@ -141,7 +141,8 @@ def _seat_booked_sql() -> str:
     return (
         f"SELECT {sql.columns(Reservation, 'b')} FROM {bookings} b"  # noqa: S608
         f" LEFT JOIN {holds} h ON h.id = b.hold_id"
-        f' WHERE b.seat_id = %s AND b.start < %s AND b."end" > %s AND {_live_sql()} LIMIT 1'
+        f' WHERE b.seat_id = %s AND b.start < %s AND b."end" > %s AND {_live_sql()}'
+        " ORDER BY b.id LIMIT 1"
     )
 
 

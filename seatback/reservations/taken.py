@@ -90,7 +90,9 @@ _reading_lock = threading.Lock()
 
 
 def _free_key(room_id: int, start: datetime, end: datetime) -> str:
-    return f"rsv:free:{room_id}:{int(start.timestamp())}:{int(end.timestamp())}"
+    # The exact times (a list for 10:00:00.5 must not answer for 10:00); "free2": the value
+    # is (reservable, free) since issue 17, and an older worker must not read it as a list.
+    return f"rsv:free2:{room_id}:{start.timestamp()!r}:{end.timestamp()!r}"
 
 
 def _freed_key(seat_id: int) -> str:

@@ -16,13 +16,14 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signals
+from django.core.cache import cache
 from django.db import close_old_connections, connection
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from seatback.core import clock
 from seatback.library.models import Room, Seat
-from seatback.readers.models import ApiToken, Reader
+from seatback.readers.models import ApiToken, Reader, reader_cache_key
 from seatback.wsgi import application
 from tests.api.conftest import at_clock
 from tests.conftest import PASSWORD, at
@@ -199,3 +200,19 @@ def test_a_retired_code_is_not_watched_from_the_cache(seat: Seat, alice: Reader)
     seat.active = False
     seat.save()
     assert call(path, **as_alice)[0].startswith("404")
+
+
+@pytest.mark.usefixtures("frozen_minute")
+def test_a_read_the_front_leaves_to_django_counts_once(room: Room, alice: Reader) -> None:
+    """The front counts a read together with fetching the reader (one round trip); when the
+    reader is not in the cache after all, it takes the count back and Django counts it."""
+    at_clock(at("09:00"))
+    alices = token_of(alice)
+    with override_settings(RATE_LIMIT_READS_PER_MINUTE=2):
+        first = call("/api/v1/rooms", **alices)
+        cache.delete(reader_cache_key(alice.pk))  # evicted, or a write to the reader
+        second = call("/api/v1/rooms", **alices)
+        third = call("/api/v1/rooms", **alices)
+
+    assert first[0].startswith("200") and second[0].startswith("200")
+    assert third[0].startswith("429")

@@ -247,3 +247,45 @@ def test_a_refusal_from_the_front_carries_no_header_of_another_refusal(
     assert (status, json.loads(body)["error"]["code"]) == ("409 Conflict", "seat_unavailable")
     assert "retry-after" not in headers
     assert headers["content-type"] == "application/json"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_lists_last")
+def test_a_list_read_for_other_times_never_answers_for_these(
+    bob: Reader, carol: Reader, lin: Reader, bookable: Seat
+) -> None:
+    """The room's list is kept for the exact times asked: one read for 08:00 to 10:00:00.5
+    (the seat is booked from 10:00) must not refuse 08:00 to 10:00."""
+    at_clock(evening("20:00"))
+    assert book_through_front(token_of(bob), booking(bookable, "10:00", "11:00"))[0].startswith(
+        "201"
+    )
+    odd = {
+        "seat_id": bookable.pk,
+        "start": at("08:00").isoformat(),
+        "end": (at("10:00") + timedelta(milliseconds=500)).isoformat(),
+    }
+    carols = token_of(carol)
+    assert book_through_front(carols, json.dumps(odd).encode())[0] == "409 Conflict"
+
+    booked = book_through_front(token_of(lin), booking(bookable, "08:00", "10:00"))
+
+    assert booked[0].startswith("201")
+    assert Reservation.objects.get(pk=json.loads(booked[2])["id"]).reader == lin
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["127.0.0.1", "testserver"])
+def test_a_host_django_would_refuse_is_left_to_django(
+    alice: Reader, bob: Reader, carol: Reader, bookable: Seat
+) -> None:
+    at_clock(evening("20:00"))
+    wanted = booking(bookable, "09:00", "11:00")
+    assert book_through_front(token_of(alice), wanted)[0].startswith("201")
+    assert book_through_front(token_of(bob), wanted)[0] == "409 Conflict"
+
+    status, _headers, _body = book_through_front(
+        {**token_of(carol), "host": "evil.example"}, wanted
+    )
+
+    assert status.startswith("400")  # Django's DisallowedHost, as before the front
