@@ -203,6 +203,7 @@ def host_allowed(environ: dict[str, Any]) -> bool:
 ROOMS = re.compile(r"/api/v1/rooms(?:/[0-9]+/seats)?")
 WATCH = re.compile(r"/api/v1/seats/([^/]+)/watch")
 SHARED_SECONDS = 5  # a shared answer is keyed by the second; this only clears it out
+SHARED_WAIT_SECONDS = 1.0  # how long a room read waits for the same answer asked of Django
 
 # Seats by code (the seat with its room and library for the API's views; the seat id for
 # the watch front), cached under the places' version: any seat, room, library or retired
@@ -267,6 +268,9 @@ class SharedReadFront:
     def __init__(self, app: App) -> None:
         self.app = app
         self._watch_headers: dict[str, list[tuple[str, str]]] = {}
+        # The room reads this process is asking Django for now, by answer (_shared_key).
+        self._asking: dict[str, threading.Event] = {}
+        self._asking_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -289,7 +293,47 @@ class SharedReadFront:
             status, headers, body = answer
             start_response(status, headers)
             return [body]
+        if rooms is not None:
+            return self._one_at_a_time(environ, start_response, path)
         return self._through(environ, start_response, path, watch)
+
+    def _one_at_a_time(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], path: str
+    ) -> Any:
+        """A room read the cache cannot answer yet: one request per answer (path, language,
+        second) goes to Django at a time in this process, and the signed-in others wait
+        for it, then take its answer from the cache. At each second's turn every screen
+        misses at once; without this each made Django build the same answer, which made
+        each slower, so more missed."""
+        session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
+        try:
+            signed_in = signed_in_key(environ.get("HTTP_AUTHORIZATION", ""), session)
+            key = self._shared_key(path, self._language_key(environ), clock.now())
+        except Exception:  # a cache outage: Django's full path still answers
+            signed_in = key = None
+        if signed_in is None or key is None:
+            return self._through(environ, start_response, path, None)
+        with self._asking_lock:
+            other = self._asking.get(key)
+            if other is None:
+                mine = self._asking[key] = threading.Event()
+        if other is not None:
+            other.wait(SHARED_WAIT_SECONDS)
+            try:
+                answer = self._answer(environ, path, None)
+            except Exception:
+                answer = None
+            if answer is None:  # Django refused the first, or it was slow: ask Django
+                return self._through(environ, start_response, path, None)
+            status, headers, body = answer
+            start_response(status, headers)
+            return [body]
+        try:
+            return self._through(environ, start_response, path, None)
+        finally:
+            with self._asking_lock:
+                del self._asking[key]
+            mine.set()
 
     def _language_key(self, environ: dict[str, Any]) -> str:
         """What the headers of an answer depend on: its language (the language cookie and

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 from wsgiref.util import setup_testing_defaults
@@ -21,6 +22,7 @@ from django.db import close_old_connections, connection
 from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from seatback.api.front import SharedReadFront
 from seatback.core import clock
 from seatback.library.models import Room, Seat
 from seatback.readers.models import ApiToken, Reader, reader_cache_key
@@ -33,8 +35,11 @@ pytestmark = pytest.mark.django_db
 Answer = tuple[str, dict[str, str], bytes]
 
 
-def call(path: str, method: str = "GET", body: bytes = b"", **headers: str) -> Answer:
-    """One request through the WSGI application; status, headers (by lower-case name), body."""
+def call(
+    path: str, method: str = "GET", body: bytes = b"", app: Any = None, **headers: str
+) -> Answer:
+    """One request through the WSGI application (or `app`); status, headers (by lower-case
+    name), body."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -54,7 +59,7 @@ def call(path: str, method: str = "GET", body: bytes = b"", **headers: str) -> A
         seen["status"], seen["headers"] = status, response_headers
 
     try:
-        chunks = application(environ, start_response)
+        chunks = (app or application)(environ, start_response)
         body = b"".join(chunks)
         if hasattr(chunks, "close"):
             chunks.close()
@@ -216,3 +221,56 @@ def test_a_read_the_front_leaves_to_django_counts_once(room: Room, alice: Reader
 
     assert first[0].startswith("200") and second[0].startswith("200")
     assert third[0].startswith("429")
+
+
+class HeldRooms:
+    """Django's stand-in: answers the room list once `release` is set; counts requests."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.arrived = threading.Event()
+        self.reached = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self.reached += 1
+        self.arrived.set()
+        self.release.wait(timeout=10)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'[{"id": 1}]']
+
+
+def test_at_a_second_s_turn_one_room_read_asks_django_and_the_others_wait_for_it(
+    alice: Reader, bob: Reader
+) -> None:
+    at_clock(at("09:00"))
+    inner = HeldRooms()
+    front = SharedReadFront(inner)
+    alices, bobs = token_of(alice), token_of(bob)
+    for headers in (alices, bobs):  # tokens the cache knows, as after any earlier request
+        ApiToken.reader_for(headers["authorization"].removeprefix("Bearer "), clock.now())
+    answers: list[Answer] = []
+
+    def read(headers: dict[str, str]) -> None:
+        answers.append(call("/api/v1/rooms", app=front, **headers))
+
+    first = threading.Thread(target=read, args=(alices,))
+    first.start()
+    assert inner.arrived.wait(timeout=10)
+    second = threading.Thread(target=read, args=(bobs,))
+    second.start()
+    _until(lambda: any(e._cond._waiters for e in list(front._asking.values())))  # type: ignore[attr-defined]
+    inner.release.set()
+    for thread in (first, second):
+        thread.join(timeout=10)
+
+    assert inner.reached == 1  # the second never reached Django
+    assert [answer[2] for answer in answers] == [b'[{"id": 1}]'] * 2
+    assert all(answer[0] == "200 OK" for answer in answers)
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    """Wait (bounded, without sleeping) for another thread to reach a point."""
+    for _ in range(50_000_000):
+        if condition():
+            return
+    raise AssertionError("the other thread never got there")
