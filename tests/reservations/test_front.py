@@ -154,6 +154,13 @@ def test_a_booking_for_a_taken_seat_is_refused_before_django_exactly_as_django_r
     assert Reservation.objects.count() == 1
 
 
+@pytest.fixture(autouse=True)
+def _rooms_unseen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with a server that has seen no seat's room (the map is process
+    memory: another test's seat with the same id must not count)."""
+    monkeypatch.setattr(taken, "_ROOM_OF", {})
+
+
 @pytest.fixture
 def _lists_last(monkeypatch: pytest.MonkeyPatch) -> None:
     """A room's list of free seats is kept for a second of wall time; a slow test machine
@@ -234,10 +241,15 @@ def test_a_refusal_from_the_front_carries_no_header_of_another_refusal(
 ) -> None:
     at_clock(evening("19:00"))  # bookings for tomorrow open at 20:00
     book(bookable, bob, "09:00", "11:00", evening("20:05"))
+    lins = token_of(lin)
+    # This server sees the seat (a time that is free then) ...
+    later = book_through_front(lins, booking(bookable, "12:00", "13:00"))
+    assert json.loads(later[2])["error"]["code"] == "outside_booking_window"
+    # ... and refuses its taken time, offering from the room's list.
     taken_one = booking(bookable, "09:00", "11:00")
     assert book_through_front(token_of(carol), taken_one)[0] == "409 Conflict"
     # Django's last refusal says when bookings open: it carries Retry-After.
-    early = book_through_front(token_of(lin), booking(bookable2, "09:00", "11:00"))
+    early = book_through_front(lins, booking(bookable2, "09:00", "11:00"))
     assert json.loads(early[2])["error"]["code"] == "outside_booking_window"
     assert "retry-after" in early[1]
 
