@@ -46,11 +46,10 @@ def forget_readers(reader_ids: Any) -> None:
     _forget([_reader_key(pk) for pk in reader_ids])
 
 
-def cached_reader(reader_id: int, *, cache_only: bool = False) -> Reader | None:
-    """The reader with this id, from the cache or else (unless cache_only) the database,
-    then cached."""
+def cached_reader(reader_id: int) -> Reader | None:
+    """The reader with this id, from the cache or else the database, then cached."""
     reader: Reader | None = cache.get(_reader_key(reader_id))
-    if reader is None and not cache_only:
+    if reader is None:
         reader = Reader.objects.filter(pk=reader_id).first()
         if reader is not None:
             cache.set(_reader_key(reader_id), reader, timeout=CACHE_SECONDS)
@@ -219,16 +218,13 @@ class ApiToken(models.Model):
         return int(known[0])
 
     @classmethod
-    def reader_for(cls, key: str, now: datetime, *, cache_only: bool = False) -> Reader | None:
+    def reader_for(cls, key: str, now: datetime) -> Reader | None:
         """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME.
 
-        From the cache when it knows the token (no query); otherwise (unless cache_only)
-        one query, whose answer is cached. Unknown tokens are not cached (anyone could fill
-        the cache)."""
+        From the cache when it knows the token (no query); otherwise one query, whose
+        answer is cached. Unknown tokens are not cached (anyone could fill the cache)."""
         digest = _digest(key)
         known: tuple[int, datetime] | None = cache.get(_token_key(digest))
-        if known is None and cache_only:
-            return None
         if known is None:
             # Every reader's first request after a while (at 07:00, all of them): one
             # hand-written statement (core.sql), the token with its reader.
@@ -243,8 +239,8 @@ class ApiToken(models.Model):
             )
             reader: Reader | None = owner
         else:
-            reader = cached_reader(known[0], cache_only=cache_only)
-        if known[1] <= now - TOKEN_LIFETIME or reader is None or not reader.is_active:
+            reader = cached_reader(known[0])
+        if cls.reader_id_in(known, now) is None or reader is None or not reader.is_active:
             return None
         return reader
 
