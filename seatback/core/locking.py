@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 
+from seatback.core import sql
 from seatback.core.errors import Refusal
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,26 @@ log = logging.getLogger(__name__)
 _sqlite_writes = threading.RLock()
 
 
+def lock_timeout() -> list[sql.Statement]:
+    """What makes this transaction's lock waits end after SEATBACK_LOCK_TIMEOUT seconds:
+    on PostgreSQL one statement, for a caller of seat_transaction(set_timeout=False) to
+    send in the same round trip as its first lock (sql.batch); on SQLite nothing."""
+    if connection.vendor != "postgresql":
+        return []
+    return [
+        sql.Statement("SET LOCAL lock_timeout = %s", [f"{settings.SEAT_LOCK_TIMEOUT_SECONDS}s"])
+    ]
+
+
 @contextmanager
-def seat_transaction() -> Iterator[None]:
+def seat_transaction(*, set_timeout: bool = True) -> Iterator[None]:
     """A transaction whose locks make the first of simultaneous writes win cleanly.
 
     SQLite: BEGIN IMMEDIATE serialises writers (a process's writes queue first on
     _sqlite_writes). PostgreSQL: the caller locks its rows FOR NO KEY UPDATE, and waits at
-    most SEATBACK_LOCK_TIMEOUT seconds. settings.SEAT_LOCKING=False (the tests' control run
-    only) drops all of it, to show what the locks prevent.
+    most SEATBACK_LOCK_TIMEOUT seconds (set here, or with set_timeout=False by the caller
+    before its first lock: lock_timeout). settings.SEAT_LOCKING=False (the tests' control
+    run only) drops all of it, to show what the locks prevent.
     """
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -51,11 +64,9 @@ def seat_transaction() -> Iterator[None]:
                 _sqlite_writes.release()
             return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SET LOCAL lock_timeout = %s", [f"{settings.SEAT_LOCK_TIMEOUT_SECONDS}s"]
-                )
+        if set_timeout:
+            for statement in lock_timeout():
+                sql.execute(statement.text, statement.params)
         yield
 
 

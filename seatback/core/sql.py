@@ -11,6 +11,7 @@ Everything else keeps using the ORM; the database constraints stay the guard eit
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -73,6 +74,41 @@ def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement and its parameters, to be sent together with others (batch)."""
+
+    text: str
+    params: Sequence[Any] = ()
+
+
+def batch(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """Each statement's rows, in order (a statement that returns none: []).
+
+    PostgreSQL: in one round trip. Django's psycopg cursor binds parameters on the client
+    and sends the statements as one simple query; in READ COMMITTED each statement still
+    reads its own snapshot, taken when it starts, so a read placed after a row lock sees
+    what the lock waited for. A failing statement aborts the rest, as it would one by one.
+    SQLite runs in-process, with no round trip to save: one by one."""
+    found: list[list[tuple[Any, ...]]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for statement in statements:
+                cursor.execute(statement.text, statement.params)
+                found.append(cursor.fetchall() if cursor.description is not None else [])
+            return found
+        cursor.execute(
+            "; ".join(s.text for s in statements), [p for s in statements for p in s.params]
+        )
+        while True:
+            found.append(cursor.fetchall() if cursor.description is not None else [])
+            if not cursor.nextset():
+                break
+    if len(found) != len(statements):  # never: one result per statement
+        raise RuntimeError(f"batch: {len(statements)} statements, {len(found)} results")
+    return found
 
 
 def execute(sql: str, params: Sequence[Any]) -> int:

@@ -6,8 +6,9 @@ Imports nothing from seats.services, which reads these for its Situation.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q
 
@@ -33,12 +34,14 @@ def live_q(now: datetime, prefix: str = "") -> Q:
     )
 
 
-def upcoming_on_seat(seat_id: int, now: datetime) -> list[Reservation]:
-    """The seat's bookings not yet checked in whose check-in deadline is still ahead.
+def upcoming_statement(seat_id: int, now: datetime) -> sql.Statement:
+    """The seat's bookings not yet checked in whose check-in deadline is still ahead: every
+    scan and seat read asks this, with its other reads (core.sql.batch)."""
+    return sql.Statement(_upcoming_sql(), [seat_id, sql.when(now), sql.when(now + LOOKAHEAD)])
 
-    Every scan and seat read asks this, so it is one hand-written statement (core.sql)."""
-    found = sql.rows(_upcoming_sql(), [seat_id, sql.when(now), sql.when(now + LOOKAHEAD)])
-    return [sql.instance(Reservation, row) for row in found]
+
+def upcoming_from(rows: Sequence[tuple[Any, ...]]) -> list[Reservation]:
+    return [sql.instance(Reservation, row) for row in rows]
 
 
 @functools.cache
@@ -70,12 +73,11 @@ def _tables() -> tuple[str, str, str]:
     return Reservation._meta.db_table, ReservationSlot._meta.db_table, Hold._meta.db_table
 
 
-def stale_booking_ids(seat_id: int, reader_id: int, now: datetime) -> list[int]:
+def stale_bookings(seat_id: int, reader_id: int, now: datetime) -> sql.Statement:
     """Bookings of the seat or the reader whose slots are still active although they no
-    longer keep the seat (no-shows, check-ins whose hold ended): the ones to settle."""
-    return [
-        row[0] for row in sql.rows(_stale_sql(), [True, seat_id, reader_id, *[sql.when(now)] * 2])
-    ]
+    longer keep the seat (no-shows, check-ins whose hold ended): the ones to settle. Their
+    ids are the rows' first column; read with the booking's locks (lock_then_read)."""
+    return sql.Statement(_stale_sql(), [True, seat_id, reader_id, *[sql.when(now)] * 2])
 
 
 @functools.cache

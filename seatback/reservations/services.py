@@ -24,9 +24,9 @@ from seatback.readers.models import Reader, Violation
 from seatback.reservations import selectors, taken
 from seatback.reservations.models import Reservation, ReservationSlot
 from seatback.reservations.rules import BookingRules
-from seatback.reservations.selectors import booking_conflicts, live_q, stale_booking_ids
+from seatback.reservations.selectors import booking_conflicts, live_q, stale_bookings
 from seatback.seats.models import Challenge, Hold
-from seatback.seats.services import local_time, lock, seconds_until
+from seatback.seats.services import local_time, lock, lock_then_read, seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -279,12 +279,13 @@ def reserve(
         raise early
     with (
         locking.busy_when_contended(f"reserve seat {seat.pk} by {reader.pk}"),
-        locking.seat_transaction(),
+        locking.seat_transaction(set_timeout=False),
     ):
-        seat, reader = lock(seat, reader)
-        stale = stale_booking_ids(seat.pk, reader.pk, now)
+        # The lock timeout, the locks and the bookings to settle: one round trip.
+        reads = [stale_bookings(seat.pk, reader.pk, now)]
+        seat, reader, (stale,) = lock_then_read(seat, reader, reads, set_timeout=True)
         if stale:
-            _settle(Q(pk__in=stale), now)
+            _settle(Q(pk__in=[row[0] for row in stale]), now)
         rules = rules_for(seat)
         refusal = _booking_refusal(seat, reader, start, end, now, rules)
         if refusal is None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
+
+from seatback.core.sql import Statement
 
 
 class Booking(Protocol):
@@ -24,9 +26,14 @@ class Booking(Protocol):
 
 
 class BookingSource(Protocol):
-    def upcoming_on_seat(self, seat_id: int, now: datetime) -> Sequence[Booking]:
-        """The seat's bookings not yet checked in whose check-in deadline is still ahead,
-        soonest first."""
+    def upcoming_statement(self, seat_id: int, now: datetime) -> Statement:
+        """The statement that reads the seat's bookings not yet checked in whose check-in
+        deadline is still ahead, soonest first (sent with the situation's other reads, in
+        one round trip: core.sql.batch)."""
+        ...
+
+    def upcoming_from(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[Booking]:
+        """Those bookings, from the statement's rows."""
         ...
 
     def reserved_seat_ids(self, room_ids: Iterable[int], now: datetime) -> set[int]:
@@ -35,7 +42,10 @@ class BookingSource(Protocol):
 
 
 class NoBookings:
-    def upcoming_on_seat(self, seat_id: int, now: datetime) -> Sequence[Booking]:
+    def upcoming_statement(self, seat_id: int, now: datetime) -> Statement:
+        return Statement("SELECT 1 WHERE 1 = 0")
+
+    def upcoming_from(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[Booking]:
         return []
 
     def reserved_seat_ids(self, room_ids: Iterable[int], now: datetime) -> set[int]:

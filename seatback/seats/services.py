@@ -88,22 +88,50 @@ class Situation:
         constraints see the truth; they are found by the same two queries that read the
         pending clocks and holds, so settling costs a statement only when there is
         something to settle."""
+        reads = cls.statements(
+            seat.pk, reader.pk if reader is not None else None, now, settle=settle
+        )
+        return cls.of(seat, reader, now, sql.batch(reads), settle=settle)
+
+    @staticmethod
+    def statements(
+        seat_id: int, reader_id: int | None, now: datetime, *, settle: bool = False
+    ) -> list[sql.Statement]:
+        """The situation's three reads, for one round trip (sql.batch; a scan sends its
+        locks in the same one): the seat's and the reader's pending clocks, the reader's
+        latest clock on this seat and the seat's last return; the seat's and the reader's
+        holds; the seat's upcoming bookings. The constraints allow at most one pending clock
+        and one hold per seat and per reader, so nothing else needs ordering. Settling, the
+        reads take every row not yet ended, and `of` sorts out those that have run out."""
+        at = [] if settle else [sql.when(now)]
+        return [
+            sql.Statement(
+                _clocks_sql(settle), [*at, seat_id, reader_id, seat_id, reader_id, seat_id]
+            ),
+            sql.Statement(_holds_sql(settle), [*at, seat_id, reader_id]),
+            bookings.source().upcoming_statement(seat_id, now),
+        ]
+
+    @classmethod
+    def of(
+        cls,
+        seat: Seat,
+        reader: Reader | None,
+        now: datetime,
+        found: Sequence[Sequence[tuple[Any, ...]]],
+        *,
+        settle: bool = False,
+    ) -> Situation:
+        """The situation from the rows of `statements` (the same seat, reader, now, settle)."""
         if settle:
             assert reader is not None
+        clock_rows, hold_rows, booking_rows = found
         reader_id = reader.pk if reader is not None else None
         mine = reader_id is not None
-        # Two statements (issue 17): the seat's and the reader's pending clocks, the
-        # reader's latest clock on this seat and the seat's last return in one; the seat's
-        # and the reader's holds in the other. The constraints allow at most one pending
-        # clock and one hold per seat and per reader, so nothing else needs ordering.
-        found = sql.rows(
-            _clocks_sql(settle),
-            [*([] if settle else [sql.when(now)]), seat.pk, reader_id, seat.pk, reader_id, seat.pk],
-        )
         pendings: list[Challenge] = []
         last_return: datetime | None = None
         my_last: Challenge | None = None
-        for row in found:
+        for row in clock_rows:
             challenge = sql.instance(Challenge, row, 1)
             if row[0] == "p":
                 pendings.append(challenge)
@@ -111,12 +139,7 @@ class Situation:
                 my_last = challenge
             else:
                 last_return = challenge.ended_at
-        holds = [
-            sql.instance(Hold, row)
-            for row in sql.rows(
-                _holds_sql(settle), [*([] if settle else [sql.when(now)]), seat.pk, reader_id]
-            )
-        ]
+        holds = [sql.instance(Hold, row) for row in hold_rows]
         if reader is not None:
             # The reader's own rows point at the reader object already in hand, not a query.
             for c in pendings:
@@ -146,7 +169,7 @@ class Situation:
             else None,
             last_return_at=last_return,
             my_last_challenge=my_last if mine else None,
-            upcoming=bookings.source().upcoming_on_seat(seat.pk, now),
+            upcoming=bookings.source().upcoming_from(booking_rows),
         )
 
     # What the situation means -------------------------------------------------------
@@ -571,18 +594,35 @@ def plug_in_intent(intent: str, rule: Rule, apply: Apply) -> None:
 def lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
     """Lock the seat's row, then the reader's (inside locking.seat_transaction); returns
     them as read under the lock."""
-    if not settings.SEAT_LOCKING:
-        return seat, reader
+    locked_seat, locked_reader, _ = lock_then_read(seat, reader, [])
+    return locked_seat, locked_reader
+
+
+def lock_then_read(
+    seat: Seat, reader: Reader, reads: Sequence[sql.Statement], *, set_timeout: bool = False
+) -> tuple[Seat, Reader, list[list[tuple[Any, ...]]]]:
+    """lock, then `reads`, in one round trip (sql.batch): the seat and reader as read under
+    the lock, and the reads' rows, each read after the locks were had. set_timeout: first
+    the lock timeout, for a locking.seat_transaction(set_timeout=False)."""
     # Fixed order, seat before reader, so two transactions never wait on each other.
     # OF s: only the seat row, not the room and library rows the join reads, which would
     # make every scan in the library one queue. FOR NO KEY UPDATE excludes
     # other scans of this seat or reader just as well, but not the KEY SHARE lock an insert
     # of a row pointing at them takes, so recording a busy scan or signing in never waits.
-    found = sql.rows(_seat_sql(connection.vendor, locking=True), [seat.pk])
-    readers = sql.rows(_lock_reader_sql(connection.vendor), [reader.pk])
-    if not found or not readers:
-        raise (Seat if not found else Reader).DoesNotExist()
-    return _seat_from(found[0]), sql.instance(Reader, readers[0])
+    first = locking.lock_timeout() if set_timeout else []
+    if settings.SEAT_LOCKING:
+        vendor = connection.vendor
+        first += [
+            sql.Statement(_seat_sql(vendor, locking=True), [seat.pk]),
+            sql.Statement(_lock_reader_sql(vendor), [reader.pk]),
+        ]
+    found = sql.batch([*first, *reads]) if first or reads else []
+    if settings.SEAT_LOCKING:
+        seats, readers = found[len(first) - 2], found[len(first) - 1]
+        if not seats or not readers:
+            raise (Seat if not seats else Reader).DoesNotExist()
+        seat, reader = _seat_from(seats[0]), sql.instance(Reader, readers[0])
+    return seat, reader, found[len(first) :]
 
 
 def seat_with_room(seat_id: int) -> Seat | None:
@@ -708,10 +748,12 @@ def perform(
     try:
         with (
             locking.busy_when_contended(f"seat {seat.pk} {intent} by {reader.pk}"),
-            locking.seat_transaction(),
+            locking.seat_transaction(set_timeout=False),
         ):
-            seat, reader = lock(seat, reader)
-            situation = Situation.read(seat, reader, now, settle=True)
+            # The lock timeout, the locks and the situation's reads: one round trip.
+            reads = Situation.statements(seat.pk, reader.pk, now, settle=True)
+            seat, reader, found = lock_then_read(seat, reader, reads, set_timeout=True)
+            situation = Situation.of(seat, reader, now, found, settle=True)
             presence = assess(
                 intent,
                 seat.room,

@@ -153,25 +153,25 @@ class CheckProbe:
             return counted
 
         entered = threading.local()
-        transaction, lock = locking.seat_transaction, services.lock
+        transaction, lock = locking.seat_transaction, services.lock_then_read
 
         @contextmanager
-        def timed_transaction() -> Iterator[None]:
+        def timed_transaction(**kwargs: Any) -> Iterator[None]:
             entered.at = time.perf_counter()
-            with transaction():
+            with transaction(**kwargs):
                 yield
 
-        def timed_lock(seat: Seat, reader: Reader) -> tuple[Seat, Reader]:
-            locked = lock(seat, reader)
+        def timed_lock(seat: Seat, reader: Reader, *args: Any, **kwargs: Any) -> Any:
+            locked = lock(seat, reader, *args, **kwargs)
             with self.lock:
                 self.lock_waits.append(time.perf_counter() - entered.at)
             return locked
 
         for intent in originals:
             services.APPLY[intent] = counting(intent)
-        locking.seat_transaction, services.lock = timed_transaction, timed_lock
+        locking.seat_transaction, services.lock_then_read = timed_transaction, timed_lock
         try:
             yield self
         finally:
             services.APPLY.update(originals)
-            locking.seat_transaction, services.lock = transaction, lock
+            locking.seat_transaction, services.lock_then_read = transaction, lock
