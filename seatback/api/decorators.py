@@ -20,8 +20,8 @@ from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address, refusal_response
 from seatback.core.inputs import check_json
-from seatback.readers.models import Reader
-from seatback.readers.services import bearer_reader
+from seatback.readers.models import Reader, cached_reader, reader_cache_key
+from seatback.readers.services import bearer_reader_id
 
 View = Callable[..., HttpResponse]
 
@@ -33,10 +33,8 @@ def _csrf_ok(request: HttpRequest) -> bool:
     return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {}) is None  # type: ignore[arg-type]
 
 
-def _reader(request: HttpRequest, now: datetime) -> Reader | None:
-    """Bearer token, or the session cookie (which must carry CSRF on unsafe methods)."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        return bearer_reader(request, now)
+def _session_reader(request: HttpRequest) -> Reader | None:
+    """The session's reader (which must carry CSRF on unsafe methods)."""
     if request.user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
             raise Refusal("forbidden", _("CSRF check failed: send the X-CSRFToken header."))
@@ -44,8 +42,59 @@ def _reader(request: HttpRequest, now: datetime) -> Reader | None:
     return None
 
 
-def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable[[View], View]:
-    """Method check, clock read once, authentication, rate limit, refusals as JSON."""
+# What a view wants read from the cache with the rate limit, in the same round trip: the
+# keys, from the view's URL arguments and who is counted ("r{reader id}" or "a{address}").
+Fetch = Callable[[dict[str, Any], str], list[str]]
+
+
+def _reader_counted(
+    request: HttpRequest,
+    now: datetime,
+    limit: str,
+    kwargs: dict[str, Any],
+    fetch: Fetch | None,
+    signed_in: bool,
+) -> tuple[Reader | None, dict[str, Any]]:
+    """The request's reader, counted against the limit, and what `fetch` asked for.
+
+    A bearer token: its reader's id (from the cache, one round trip, already asked by the
+    anonymous limit), then the count, the reader and the view's keys in one more. Else the
+    session's reader, then the count with the view's keys."""
+    per_minute = {
+        "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
+        "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
+        "search": settings.RATE_LIMIT_SEARCH_PER_MINUTE,
+    }[limit]
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        reader_id = bearer_reader_id(request, now)
+        if reader_id is not None:
+            who = f"r{reader_id}"
+            reader_key = reader_cache_key(reader_id)
+            keys = [reader_key, *(fetch(kwargs, who) if fetch else [])]
+            found = ratelimit.hit_fetching(limit, who, per_minute, keys)
+            reader = found.get(reader_key) or cached_reader(reader_id)
+            if reader is not None and not reader.is_active:
+                reader = None
+            if reader is None and signed_in:
+                raise Refusal("not_authenticated")
+            return reader, found
+        reader = None
+    else:
+        reader = _session_reader(request)
+    if signed_in and reader is None:
+        raise Refusal("not_authenticated")
+    who = f"r{reader.pk}" if reader else f"a{client_address(request)}"
+    return reader, ratelimit.hit_fetching(
+        limit, who, per_minute, fetch(kwargs, who) if fetch else []
+    )
+
+
+def api(
+    *methods: str, signed_in: bool = True, limit: str = "reads", fetch: Fetch | None = None
+) -> Callable[[View], View]:
+    """Method check, clock read once, authentication, rate limit, refusals as JSON.
+    fetch: the view also gets `fetched`, what the cache holds under the keys it names, read
+    with the rate limit (one round trip)."""
 
     def decorate(view: View) -> View:
         @csrf_exempt
@@ -60,17 +109,9 @@ def api(*methods: str, signed_in: bool = True, limit: str = "reads") -> Callable
                 return response
             now = clock.now()
             try:
-                reader = _reader(request, now)
-                if signed_in and reader is None:
-                    raise Refusal("not_authenticated")
-                per_minute = {
-                    "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
-                    "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
-                    "search": settings.RATE_LIMIT_SEARCH_PER_MINUTE,
-                }[limit]
-                who = f"r{reader.pk}" if reader else f"a{client_address(request)}"
-                ratelimit.hit(limit, who, per_minute)
-                return view(request, *args, reader=reader, now=now, **kwargs)
+                reader, found = _reader_counted(request, now, limit, kwargs, fetch, signed_in)
+                extra = {"fetched": found} if fetch else {}
+                return view(request, *args, reader=reader, now=now, **extra, **kwargs)
             except Refusal as refusal:
                 return refusal_response(request, refusal, as_json=True)
 

@@ -233,12 +233,18 @@ def places_changed() -> None:
 def cached_place(kind: str, code: str, *, also: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
     """What remember_place stored for this code, if the places have not changed since
     (else None), and what the cache holds under the keys `also`, in one round trip."""
+    found = cache.get_many([*place_keys(kind, code), *also])
+    return place_in(found, kind, code), found
+
+
+def place_keys(kind: str, code: str) -> list[str]:
+    """The cache keys to read for cached_place, to read them with others (place_in)."""
+    return [_place_key(kind, code), PLACES_KEY]
+
+
+def place_in(found: dict[str, Any], kind: str, code: str) -> Any:
+    """cached_place's answer from what the cache held under place_keys."""
     key = _place_key(kind, code)
-    found = cache.get_many([key, PLACES_KEY, *also])
-    return _place_in(found, key), found
-
-
-def _place_in(found: dict[str, Any], key: str) -> Any:
     stored = found.get(key)
     if stored is None or stored[1] != found.get(PLACES_KEY):
         return None

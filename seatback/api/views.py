@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from seatback.api.decorators import api, json_body
-from seatback.api.front import cached_place, places_version, remember_place
+from seatback.api.front import place_in, place_keys, places_version, remember_place
 from seatback.api.openapi import SCHEMA
 from seatback.api.serialize import iso, me_extra, reader_json, room_json, seat_json
 from seatback.core import live, ratelimit
@@ -26,20 +26,25 @@ from seatback.seats.selectors import reader_now, room_counts_shared, room_seat_m
 from seatback.seats.services import Situation
 
 
-def _seat(code: str, reader: Reader) -> Seat:
+def _seat_keys(kwargs: dict[str, Any], who: str) -> list[str]:
+    """What _seat reads from the cache, read with the rate limit (api's fetch)."""
+    return [*place_keys("seat", str(kwargs["code"])), ratelimit.code_guesses_key(who)]
+
+
+def _seat(code: str, reader: Reader, fetched: dict[str, Any]) -> Seat:
     """The active seat with this code, with its room and library: from the cache while no
-    place changed (api/front.py), else one query. Unknown codes count against the reader
-    (no guessing)."""
+    place changed (api/front.py; `fetched`, read with the rate limit: _seat_keys), else one
+    query. Unknown codes count against the reader (no guessing)."""
     who = f"r{reader.pk}"
-    guesses_key = ratelimit.code_guesses_key(who)
-    seat, found = cached_place("seat", code, also=(guesses_key,))
+    seat = place_in(fetched, "seat", code)
     if seat is None:
         version = places_version()
         seat = services.active_seat_by_code(code)
         if seat is not None:
             remember_place("seat", code, seat, version)
             remember_place("id", code, seat.pk, version)  # the page's polls go to the front
-    ratelimit.seat_code_looked_up(who, found=seat is not None, guesses=found.get(guesses_key, 0))
+    guesses = fetched.get(ratelimit.code_guesses_key(who), 0)
+    ratelimit.seat_code_looked_up(who, found=seat is not None, guesses=guesses)
     if seat is None:
         raise Refusal("unknown_seat", **replaced(code))
     return seat
@@ -69,9 +74,11 @@ def session(
     return JsonResponse({"token": token, "reader": reader_json(signed_in)})
 
 
-@api("GET")
-def seat_detail(request: HttpRequest, code: str, *, reader: Reader, now: datetime) -> JsonResponse:
-    return JsonResponse(seat_json(Situation.read(_seat(code, reader), reader, now)))
+@api("GET", fetch=_seat_keys)
+def seat_detail(
+    request: HttpRequest, code: str, *, reader: Reader, now: datetime, fetched: dict[str, Any]
+) -> JsonResponse:
+    return JsonResponse(seat_json(Situation.read(_seat(code, reader, fetched), reader, now)))
 
 
 @api("GET")
@@ -89,7 +96,7 @@ def seat_watch(request: HttpRequest, code: str, *, reader: Reader, now: datetime
     return JsonResponse({"v": live.token(seat_id), "server_time": iso(now)})
 
 
-@api("POST", limit="intents")
+@api("POST", limit="intents", fetch=_seat_keys)
 @json_body
 def seat_intent(
     request: HttpRequest,
@@ -98,9 +105,10 @@ def seat_intent(
     *,
     reader: Reader,
     now: datetime,
+    fetched: dict[str, Any],
     body: dict[str, Any],
 ) -> JsonResponse:
-    seat = _seat(code, reader)
+    seat = _seat(code, reader, fetched)
     minutes = body.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
         raise Refusal("invalid_request", _("minutes must be a whole number."))

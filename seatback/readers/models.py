@@ -219,30 +219,42 @@ class ApiToken(models.Model):
 
     @classmethod
     def reader_for(cls, key: str, now: datetime) -> Reader | None:
-        """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME.
+        """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME, and
+        active: reader_id_for, then the reader from the cache (no query)."""
+        reader_id, owner = cls._owner(key, now)
+        reader = owner or (cached_reader(reader_id) if reader_id is not None else None)
+        return reader if reader is not None and reader.is_active else None
 
-        From the cache when it knows the token (no query); otherwise one query, whose
-        answer is cached. Unknown tokens are not cached (anyone could fill the cache)."""
+    @classmethod
+    def reader_id_for(cls, key: str, now: datetime) -> int | None:
+        """The id of the reader a token belongs to, if it is known and younger than
+        TOKEN_LIFETIME (whether the reader is active is the caller's to check).
+
+        From the cache when it knows the token (one round trip, no query); otherwise one
+        query, whose answer, the token and its reader, is cached. Unknown tokens are not
+        cached (anyone could fill the cache)."""
+        return cls._owner(key, now)[0]
+
+    @classmethod
+    def _owner(cls, key: str, now: datetime) -> tuple[int | None, Reader | None]:
+        """reader_id_for, and the reader when the database was asked (else None)."""
         digest = _digest(key)
         known: tuple[int, datetime] | None = cache.get(_token_key(digest))
+        owner = None
         if known is None:
             # Every reader's first request after a while (at 07:00, all of them): one
             # hand-written statement (core.sql), the token with its reader.
             rows = sql.rows(_token_sql(connection.vendor), [digest])
             if not rows:
-                return None
+                return None, None
             created = sql.instance(cls, rows[0]).created
             owner = sql.instance(Reader, rows[0], sql.width(cls))
             known = (owner.pk, created)
             cache.set_many(
                 {_token_key(digest): known, _reader_key(owner.pk): owner}, timeout=CACHE_SECONDS
             )
-            reader: Reader | None = owner
-        else:
-            reader = cached_reader(known[0])
-        if cls.reader_id_in(known, now) is None or reader is None or not reader.is_active:
-            return None
-        return reader
+        reader_id = cls.reader_id_in(known, now)
+        return reader_id, owner if reader_id is not None else None
 
 
 @functools.cache
