@@ -215,6 +215,9 @@ def _database(url: str | None) -> dict[str, Any]:
             raise ImproperlyConfigured(f"DATABASE_URL: cannot parse it ({exc})") from None
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL: names no database (postgresql://host/NAME)")
+        # Django's backend, with a health check that sends nothing while the connection
+        # is quiet (core/postgresql); checked before each request's first statement.
+        config["ENGINE"] = "seatback.core.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         return config
     if scheme == "sqlite":
