@@ -20,6 +20,7 @@ from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address, refusal_response
 from seatback.core.inputs import check_json
+from seatback.readers.middleware import hit_anonymous
 from seatback.readers.models import Reader, cached_reader, reader_cache_key
 from seatback.readers.services import bearer_reader_id
 
@@ -58,8 +59,9 @@ def _reader_counted(
     """The request's reader, counted against the limit, and what `fetch` asked for.
 
     A bearer token: its reader's id (from the cache, one round trip, already asked by the
-    anonymous limit), then the count, the reader and the view's keys in one more. Else the
-    session's reader, then the count with the view's keys."""
+    anonymous limit), then the count, the reader and the view's keys in one more; a token
+    whose reader is gone or inactive counts as no reader. Else the session's reader, then
+    the count with the view's keys."""
     per_minute = {
         "intents": settings.RATE_LIMIT_INTENTS_PER_MINUTE,
         "reads": settings.RATE_LIMIT_READS_PER_MINUTE,
@@ -73,11 +75,12 @@ def _reader_counted(
             keys = [reader_key, *(fetch(kwargs, who) if fetch else [])]
             found = ratelimit.hit_fetching(limit, who, per_minute, keys)
             reader = found.get(reader_key) or cached_reader(reader_id)
-            if reader is not None and not reader.is_active:
-                reader = None
-            if reader is None and signed_in:
-                raise Refusal("not_authenticated")
-            return reader, found
+            if reader is not None and reader.is_active:
+                return reader, found
+            # The token's reader is gone or inactive: not signed in after all. The count
+            # goes back, and the request is counted as the anonymous limit would have.
+            ratelimit.take_back(limit, who)
+            hit_anonymous(request)
         reader = None
     else:
         reader = _session_reader(request)

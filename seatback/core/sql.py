@@ -90,9 +90,19 @@ def batch(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
     PostgreSQL: in one round trip. Django's psycopg cursor binds parameters on the client
     and sends the statements as one simple query; in READ COMMITTED each statement still
     reads its own snapshot, taken when it starts, so a read placed after a row lock sees
-    what the lock waited for. A failing statement aborts the rest, as it would one by one.
-    SQLite runs in-process, with no round trip to save: one by one."""
+    what the lock waited for. A failing statement aborts the rest and, as the callers are
+    inside a transaction, the transaction (outside one, PostgreSQL would roll back the
+    batch's earlier statements too). It needs Django's default client-side binding.
+    SQLite runs in-process, with no round trip to save: one by one.
+
+    Each statement must take exactly its own parameters (checked: joined, a statement's
+    extra parameter would silently go to the next)."""
+    for statement in statements:
+        if _placeholders(statement.text) != len(statement.params):
+            raise ValueError(f"batch: {len(statement.params)} parameters for {statement.text!r}")
     found: list[list[tuple[Any, ...]]] = []
+    if not statements:
+        return found
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for statement in statements:
@@ -109,6 +119,11 @@ def batch(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
     if len(found) != len(statements):  # never: one result per statement
         raise RuntimeError(f"batch: {len(statements)} statements, {len(found)} results")
     return found
+
+
+@cache
+def _placeholders(text: str) -> int:
+    return text.replace("%%", "").count("%s")
 
 
 def execute(sql: str, params: Sequence[Any]) -> int:

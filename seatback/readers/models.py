@@ -220,7 +220,8 @@ class ApiToken(models.Model):
     @classmethod
     def reader_for(cls, key: str, now: datetime) -> Reader | None:
         """The reader a token belongs to, if it is known, younger than TOKEN_LIFETIME, and
-        active: reader_id_for, then the reader from the cache (no query)."""
+        active: reader_id_for, then the reader (from the cache; on a miss one query, then
+        cached)."""
         reader_id, owner = cls._owner(key, now)
         reader = owner or (cached_reader(reader_id) if reader_id is not None else None)
         return reader if reader is not None and reader.is_active else None

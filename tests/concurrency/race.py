@@ -122,8 +122,9 @@ class CheckProbe:
     counter increment under a lock. Counts are per (intent, seat id).
 
     It also times how long each scan waited for its locks: from entering
-    `locking.seat_transaction` (SQLite waits in its BEGIN IMMEDIATE) to `lock` returning
-    (PostgreSQL waits there), to show how far the waits stay below the lock timeout.
+    `locking.seat_transaction` (SQLite waits in its BEGIN IMMEDIATE) to `lock_then_read`
+    returning (PostgreSQL waits there; the time includes the reads sent with the locks), to
+    show how far the waits stay below the lock timeout.
     """
 
     counts: Counter[tuple[str, int]] = field(default_factory=Counter)

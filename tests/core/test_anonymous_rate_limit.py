@@ -49,3 +49,24 @@ def test_a_real_bearer_token_is_signed_in(client: Client, alice: Reader) -> None
 
     token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(alice, clock.now())}"}
     assert {client.get("/api/v1/me", **token).status_code for _ in range(5)} == {200}
+
+
+@pytest.mark.usefixtures("frozen_minute")
+@override_settings(RATE_LIMIT_ANONYMOUS_PER_MINUTE=2, RATE_LIMIT_READS_PER_MINUTE=2)
+def test_a_deactivated_readers_token_is_anonymous(client: Client, alice: Reader) -> None:
+    """Under /api/ the API settles whom the token names, elsewhere the limit itself; either
+    way a token whose reader was deactivated is limited by its address, and does not use
+    up that reader's own reads."""
+    from seatback.core import clock
+    from seatback.readers.models import ApiToken
+
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(alice, clock.now())}"}
+    assert client.get("/api/v1/me", **token).status_code == 200  # token and reader cached
+    Reader.objects.filter(pk=alice.pk).update(is_active=False)
+    api = [client.get("/api/v1/openapi.json", **token).status_code for _ in range(3)]
+    assert api == [200, 200, 429]
+    elsewhere = Client(REMOTE_ADDR="10.9.8.7")
+    assert [elsewhere.get("/healthz", **token).status_code for _ in range(3)] == [200, 200, 429]
+
+    Reader.objects.filter(pk=alice.pk).update(is_active=True)
+    assert client.get("/api/v1/me", **token).status_code == 200  # 2 of 2 reads: her own

@@ -56,7 +56,7 @@ def test_a_connection_the_server_closed_is_replaced_before_the_request_uses_it()
     _terminated(connection.connection.info.backend_pid)
     assert not connection.is_usable()
     # What Django does before a request's first statement (CONN_HEALTH_CHECKS).
-    connection.health_check_done = False
+    connection.health_check_done = False  # type: ignore[attr-defined]
     connection.close_if_health_check_failed()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

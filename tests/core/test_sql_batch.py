@@ -47,6 +47,17 @@ def test_each_statement_returns_its_own_rows(tables: None) -> None:
     assert found == [[], [(1,)], [], [(7,)]]
 
 
+def test_a_statement_given_the_wrong_number_of_parameters_is_refused(tables: None) -> None:
+    """Joined into one query, one statement's extra parameter would go to the next."""
+    two_and_none = [
+        sql.Statement("SELECT id FROM batch_t WHERE id = %s", [1, 2]),
+        sql.Statement("SELECT x FROM batch_u"),
+    ]
+    with pytest.raises(ValueError, match="2 parameters"):
+        sql.batch(two_and_none)
+    assert sql.batch([]) == []
+
+
 def _waits_for_lock(pid: int) -> None:
     """Until backend `pid` waits for a row lock (no sleep: each look is a query)."""
     with psycopg.connect(_dsn(), autocommit=True) as look:
@@ -81,7 +92,9 @@ def _while_another_commits(work: Callable[[], T]) -> T:
         finally:
             connections.close_all()
 
-    with psycopg.connect(_dsn()) as other, ThreadPoolExecutor(1) as pool:
+    # The pool outside: should anything fail, `other` ends first, releasing its lock, so
+    # the pool's thread finishes and the test fails instead of hanging.
+    with ThreadPoolExecutor(1) as pool, psycopg.connect(_dsn()) as other:
         other.execute("SELECT id FROM batch_t WHERE id = 1 FOR NO KEY UPDATE")
         pending = pool.submit(ours)
         assert started.wait(30)
