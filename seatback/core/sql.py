@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -121,7 +121,7 @@ def batch(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
     return found
 
 
-@cache
+@lru_cache(maxsize=256)  # the hot paths' few statements, however many others pass by
 def _placeholders(text: str) -> int:
     return text.replace("%%", "").count("%s")
 
