@@ -19,7 +19,7 @@ from seatback.labels.services import replaced
 from seatback.library.models import Room, Seat
 from seatback.presence.evidence import presence_evidence
 from seatback.readers.models import ApiToken, Reader
-from seatback.readers.services import sign_in
+from seatback.readers.services import bearer_key, sign_in
 from seatback.seats import services
 from seatback.seats.models import Challenge, Hold
 from seatback.seats.selectors import reader_now, room_counts_shared, room_seat_map
@@ -61,9 +61,9 @@ def session(
     request: HttpRequest, *, reader: Reader | None, now: datetime, body: dict[str, Any]
 ) -> HttpResponse:
     if request.method == "DELETE":
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            ApiToken.revoke(header.removeprefix("Bearer ").strip())
+        key = bearer_key(request)
+        if key:
+            ApiToken.revoke(key)
         logout(request)
         return HttpResponse(status=204)
     card_number, password = body.get("card_number"), body.get("password")

@@ -15,7 +15,7 @@ from seatback.core import clock, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import client_address, refusal_response
 from seatback.readers.models import ApiToken
-from seatback.readers.services import bearer_reader_id
+from seatback.readers.services import bearer_key, bearer_reader_id
 
 _exempt: list[str] = []
 
@@ -38,13 +38,13 @@ def _bearer_signed_in(request: HttpRequest) -> bool:
     reader id is enough here: the API reads the reader itself with its rate limit (one
     round trip) and, if that reader is inactive, counts the request with hit_anonymous
     after all (api.decorators). Elsewhere the reader is read now."""
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
+    key = bearer_key(request)
+    if not key:
         return False
     now = clock.now()
     if request.path.startswith("/api/"):
         return bearer_reader_id(request, now) is not None
-    key = request.headers["Authorization"].removeprefix("Bearer ").strip()
-    return bool(key) and ApiToken.reader_for(key, now) is not None
+    return ApiToken.reader_for(key, now) is not None
 
 
 class AnonymousRateLimitMiddleware:

@@ -29,14 +29,19 @@ from seatback.readers.models import ApiToken, Reader, Violation
 from seatback.readers.roles import require_librarian
 
 
+def bearer_key(request: HttpRequest) -> str:
+    """The token of an `Authorization: Bearer` header; "" without one."""
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
 def bearer_reader_id(request: HttpRequest, now: datetime) -> int | None:
     """The id of the reader an `Authorization: Bearer` token names (ApiToken.reader_id_for:
     from the cache in one round trip), looked up once per request; None without a token.
     Whether that reader is active is the caller's to check (the API reads the reader from
     the cache with its rate limit, in one round trip)."""
     if not hasattr(request, "_bearer_reader_id"):
-        header = request.headers.get("Authorization", "")
-        key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        key = bearer_key(request)
         request._bearer_reader_id = ApiToken.reader_id_for(key, now) if key else None  # type: ignore[attr-defined]
     return request._bearer_reader_id  # type: ignore[attr-defined,no-any-return]
 

@@ -616,7 +616,7 @@ def lock_then_read(
             sql.Statement(_seat_sql(vendor, locking=True), [seat.pk]),
             sql.Statement(_lock_reader_sql(vendor), [reader.pk]),
         ]
-    found = sql.batch([*first, *reads]) if first or reads else []
+    found = sql.batch([*first, *reads])
     if settings.SEAT_LOCKING:
         seats, readers = found[len(first) - 2], found[len(first) - 1]
         if not seats or not readers:
