@@ -257,13 +257,32 @@ def cpu_and_rss(pid: int) -> tuple[float, int]:
     return (int(fields[11]) + int(fields[12])) / TICK, int(statm[1]) * PAGE
 
 
+def kernel_side(pid: int) -> tuple[float, int]:
+    """CPU seconds spent in the kernel so far, and context switches (voluntary and not)
+    summed over the process's threads; (0, 0) once the process is gone. A thread waiting
+    for the GIL or for a socket switches out: the count shows what threads cost."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        switches = 0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for line in (task / "status").read_text().splitlines():
+                if "ctxt_switches:" in line:
+                    switches += int(line.split()[1])
+    except (OSError, ValueError):
+        return 0.0, 0
+    return int(fields[12]) / TICK, switches
+
+
 class Sampler:
     """Samples the server's master and workers (and the database's backends) twice a second:
-    CPU seconds used while it runs and the peak resident memory of each."""
+    CPU seconds used while it runs and the peak resident memory of each; for the server, also
+    its kernel CPU and its threads' context switches from start to stop."""
 
     def __init__(self, server: Server, db_pids: Iterable[int] = ()) -> None:
         self.pids = {server.process.pid: "master", **{p: "worker" for p in server.workers()}}
         self.pids.update({p: "db" for p in db_pids})
+        self.server_pids = [p for p, kind in self.pids.items() if kind != "db"]
+        self.kernel_first = {p: kernel_side(p) for p in self.server_pids}
         self.first = {p: cpu_and_rss(p)[0] for p in self.pids}
         self.last = dict(self.first)
         self.peak = {p: cpu_and_rss(p)[1] for p in self.pids}
@@ -286,6 +305,17 @@ class Sampler:
         self.stopping.set()
         self.thread.join()
         self.sample()
+        kernel_last = {p: kernel_side(p) for p in self.server_pids}
+        kernel_s = sum(
+            kernel_last[p][0] - self.kernel_first[p][0]
+            for p in self.server_pids
+            if kernel_last[p][1]
+        )
+        switches = sum(
+            kernel_last[p][1] - self.kernel_first[p][1]
+            for p in self.server_pids
+            if kernel_last[p][1]
+        )
         seconds = max(seconds, 1e-6)
         rows: list[dict[str, Any]] = []
         for pid, kind in self.pids.items():
@@ -305,6 +335,8 @@ class Sampler:
             "per_process": rows,
             "server_cpu_s": round(sum(r["cpu_s"] for r in server), 2),
             "server_cores": round(sum(r["cores"] for r in server), 2),
+            "server_kernel_cpu_s": round(kernel_s, 2),
+            "server_switches": switches,
             "db_cores": round(sum(r["cores"] for r in db), 2),
             "peak_rss_mb_per_worker": max(
                 (r["peak_rss_mb"] for r in rows if r["kind"] == "worker"), default=0.0
@@ -729,14 +761,23 @@ def summarise(result: Mapping[str, Any], seconds: float | None = None) -> dict[s
 
 
 def figures(result: Mapping[str, Any]) -> str:
-    """One line: throughput, latency, 5xx, CPU."""
-    return (
+    """One line: throughput, latency, 5xx, CPU; and per answer, the server's CPU, the
+    kernel's share of it and its threads' context switches."""
+    line = (
         f"{result.get('answered')}/{result.get('requests')} answered in"
         f" {result.get('seconds')} s: {result.get('throughput')}/s; latency ms p50"
         f" {result.get('p50_ms')}, p95 {result.get('p95_ms')}, p99 {result.get('p99_ms')},"
         f" max {result.get('max_ms')}; 5xx {result.get('http_5xx')}; server"
         f" {result.get('server_cores')} cores, generator {result.get('client_cpu_cores')} cores"
     )
+    answered, cpu = result.get("answered") or 0, result.get("server_cpu_s") or 0
+    if answered and cpu and "server_switches" in result:
+        line += (
+            f"; per answer {1000 * cpu / answered:.2f} ms server CPU"
+            f" ({100 * result['server_kernel_cpu_s'] / cpu:.0f} % kernel),"
+            f" {result['server_switches'] / answered:.1f} context switches"
+        )
+    return line
 
 
 def tally(title: str, counts: Mapping[str, Any]) -> str:

@@ -22,22 +22,26 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
 from django.db import transaction
+from django.http import JsonResponse
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.urls import resolve
 from django.utils import translation
 from django.utils.http import parse_header_parameters
 
 from seatback.api.decorators import parse_json
 from seatback.api.reservation_views import booking_request, offering_others
-from seatback.api.serialize import iso
-from seatback.core import clock, live, ratelimit
+from seatback.api.serialize import iso, seat_json
+from seatback.core import clock, live, metrics, ratelimit
 from seatback.core.errors import Refusal
 from seatback.core.http import refusal_parts
 from seatback.core.inputs import has_bad_text
@@ -45,6 +49,7 @@ from seatback.core.middleware import language_from
 from seatback.readers.models import ApiToken, reader_cache_key
 from seatback.readers.services import signed_in_key, signed_in_reader, signed_in_reader_id
 from seatback.reservations import taken
+from seatback.seats.services import Situation
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +108,8 @@ class BookingFront:
         # Read here, then handed on to Django as if unread.
         body = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(body)
-        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if any(has_bad_text(k, multiline=False) or has_bad_text(v) for k, v in cookies.items()):
+        cookies = clean_cookies(environ)
+        if cookies is None:
             return None  # Django refuses the request itself (CleanInputMiddleware)
         language = language_from(
             cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
@@ -179,6 +184,15 @@ def _secure(environ: dict[str, Any]) -> bool:
     return bool(environ.get("wsgi.url_scheme") == "https")
 
 
+def clean_cookies(environ: dict[str, Any]) -> dict[str, str] | None:
+    """The request's cookies; None when one carries what Django refuses with 400
+    (CleanInputMiddleware), so that a front answers nothing Django would refuse."""
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    if any(has_bad_text(k, multiline=False) or has_bad_text(v) for k, v in cookies.items()):
+        return None
+    return cookies
+
+
 def host_allowed(environ: dict[str, Any]) -> bool:
     """Whether Django would accept the request's host (HttpRequest.get_host against
     ALLOWED_HOSTS); a front answers nothing Django would refuse with 400."""
@@ -201,7 +215,11 @@ def host_allowed(environ: dict[str, Any]) -> bool:
 # Shared reads, answered before Django -------------------------------------------------------
 
 ROOMS = re.compile(r"/api/v1/rooms(?:/[0-9]+/seats)?")
-WATCH = re.compile(r"/api/v1/seats/([^/]+)/watch")
+# A seat's change token (watch) and a reader's seat page (page): (kind, code).
+SEAT_READS = (
+    ("watch", re.compile(r"/api/v1/seats/([^/]+)/watch")),
+    ("page", re.compile(r"/api/v1/seats/([^/]+)")),
+)
 SHARED_SECONDS = 5  # a shared answer is keyed by the second; this only clears it out
 SHARED_WAIT_SECONDS = 1.0  # how long a room read waits for the same answer asked of Django
 
@@ -255,10 +273,24 @@ def remember_place(kind: str, code: str, value: Any, version: str) -> None:
     cache.set(_place_key(kind, code), (value, version), timeout=PLACE_SECONDS)
 
 
+# A seat read the front may answer: its kind ("watch": the change token; "page": the
+# reader's seat page) and the seat code in the path.
+SeatRead = tuple[str, str]
+
+
+def seat_read(path: str) -> SeatRead | None:
+    for kind, pattern in SEAT_READS:
+        match = pattern.fullmatch(path)
+        if match is not None:
+            return kind, match.group(1)
+    return None
+
+
 class SharedReadFront:
     """The reads every screen and watching page repeats, answered from the cache without
     Django's request path: the room list and a room's seat map (`GET /api/v1/rooms`,
-    `GET /api/v1/rooms/{id}/seats`), and a seat's change token (`GET .../seats/{code}/watch`).
+    `GET /api/v1/rooms/{id}/seats`), a seat's change token (`GET .../seats/{code}/watch`),
+    and a reader's seat page (`GET /api/v1/seats/{code}`, with a bearer token).
 
     Only when everything is known: the reader, from the cache alone (a bearer token or a
     session, checked as Django would: readers.services.signed_in_key and its steps), within
@@ -267,13 +299,19 @@ class SharedReadFront:
     language, stored under the library's change token and the second of seatback's clock,
     exactly as seats.selectors.shared_read keys the counts: a committed scan shows at the
     next read, anything else within a second. The watch answer is built here (the seat's
-    change token and the server time) with the headers Django gave the last one. Anything
-    else, or anything unknown, goes to Django, whose answer fills the cache.
+    change token and the server time), and so is the seat page, from the seat the cache
+    keeps by its code and one read of the database (the view's own: Situation.read and
+    seat_json, in the request's language), both with the headers Django gave the last
+    one. Anything else, or anything unknown, goes to Django, whose answer fills the cache.
+    Answers given here are counted in /metrics under Django's route, as Django counts its.
     """
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._watch_headers: dict[str, list[tuple[str, str]]] = {}
+        # Django's headers on its last 200 for a seat read, by kind and _language_key.
+        self._seat_headers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # Django's route (the URL pattern, as ops.metrics labels it) of each kind of answer.
+        self._routes: dict[str, str] = {}
         # The room reads this process is asking Django for now, by answer (_shared_key).
         self._asking: dict[str, threading.Event] = {}
         self._asking_lock = threading.Lock()
@@ -287,21 +325,35 @@ class SharedReadFront:
         ):
             return self.app(environ, start_response)
         rooms = ROOMS.fullmatch(path)
-        watch = None if rooms else WATCH.fullmatch(path)
-        if rooms is None and watch is None:
+        seat = None if rooms else seat_read(path)
+        if rooms is None and seat is None:
             return self.app(environ, start_response)
+        started = time.perf_counter()
         try:
-            answer = self._answer(environ, path, watch)
+            answer = self._answer(environ, path, seat)
         except Exception:  # a cache outage: Django's full path still answers
             log.warning("shared read %s from the cache failed", path, exc_info=True)
             answer = None
         if answer is not None:
             status, headers, body = answer
             start_response(status, headers)
+            self._count(path, seat, status, started)
             return [body]
         if rooms is not None:
             return self._one_at_a_time(environ, start_response, path)
-        return self._through(environ, start_response, path, watch)
+        return self._through(environ, start_response, path, seat)
+
+    def _count(self, path: str, seat: SeatRead | None, status: str, started: float) -> None:
+        """Count an answer given here as ops.metrics counts Django's, under its route."""
+        kind = seat[0] if seat else ("rooms" if path == "/api/v1/rooms" else "room-seats")
+        try:
+            route = self._routes.get(kind)
+            if route is None:
+                route = self._routes[kind] = "/" + str(resolve(path).route)
+            metrics.REQUESTS.labels(route, status.split(" ", 1)[0]).inc()
+            metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
+        except Exception:  # counting must never cost the reader the answer
+            log.warning("shared read %s: not counted", path, exc_info=True)
 
     def _one_at_a_time(
         self, environ: dict[str, Any], start_response: Callable[..., Any], path: str
@@ -350,21 +402,28 @@ class SharedReadFront:
         return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def _answer(
-        self, environ: dict[str, Any], path: str, watch: re.Match[str] | None
+        self, environ: dict[str, Any], path: str, seat: SeatRead | None
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """Two round trips to the cache: who the reader is with the answer (or the seat);
-        then the reader, the rate limit and the seat's change token."""
+        then the reader, the rate limit and what the answer needs (the seat's change token,
+        or the reader's count of unknown codes). A seat page then reads the database once."""
         if not host_allowed(environ):
             return None  # Django answers 400
+        cookies = clean_cookies(environ)
+        if cookies is None:
+            return None  # Django answers 400
         now = clock.now()
-        session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
-        signed_in = signed_in_key(environ.get("HTTP_AUTHORIZATION", ""), session)
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        if seat is not None and seat[0] == "page" and not authorization.startswith("Bearer "):
+            return None  # a session's seat page: Django (its pages use their own views)
+        signed_in = signed_in_key(authorization, cookies.get(settings.SESSION_COOKIE_NAME))
         if signed_in is None:
             return None
         language = self._language_key(environ)
         stored: Any = None
+        place: Any = None
         headers: list[tuple[str, str]] = []
-        if watch is None:
+        if seat is None:
             # The library's change token and the answer stored with it.
             key = self._shared_key(path, language, now)
             found = cache.get_many([signed_in, live.LIBRARY_KEY, key])
@@ -372,33 +431,75 @@ class SharedReadFront:
             if not stored or stored[0] != found.get(live.LIBRARY_KEY):
                 return None
         else:
-            headers = self._watch_headers.get(language, [])
+            kind, code = seat
+            headers = self._seat_headers.get((kind, language), [])
             if not headers:
                 return None
-            seat_id, found = cached_place("id", watch.group(1), also=(signed_in,))
-            if seat_id is None:
+            # The watch needs the seat's id; the page, the seat with its room and library.
+            place, found = cached_place(
+                "id" if kind == "watch" else "seat", code, also=(signed_in,)
+            )
+            if place is None:
                 return None
         reader_id = signed_in_reader_id(found.get(signed_in), now)
         if reader_id is None:
             return None
+        who = f"r{reader_id}"
         fetch = [reader_cache_key(reader_id)]
-        if watch is not None:
-            fetch.append(live.seat_key(seat_id))
+        if seat is not None:
+            watch = seat[0] == "watch"
+            fetch.append(live.seat_key(place) if watch else ratelimit.code_guesses_key(who))
         try:
-            more = ratelimit.hit_fetching(
-                "reads", f"r{reader_id}", settings.RATE_LIMIT_READS_PER_MINUTE, fetch
-            )
+            more = ratelimit.hit_fetching("reads", who, settings.RATE_LIMIT_READS_PER_MINUTE, fetch)
         except Refusal:
             return None  # Django counts it again and answers the refusal
-        if signed_in_reader(found.get(signed_in), more.get(fetch[0])) is None:
+        reader = signed_in_reader(found.get(signed_in), more.get(fetch[0]))
+        if reader is None:
             # Counted before the reader was known (one round trip for both): Django counts it.
-            ratelimit.take_back("reads", f"r{reader_id}")
+            ratelimit.take_back("reads", who)
             return None
-        if watch is None:
+        if seat is None:
             return tuple(stored[1])  # type: ignore[return-value]
-        token = more.get(fetch[1]) or live.token(seat_id)  # an expired token is made anew
-        body = json.dumps({"v": token, "server_time": iso(now)}).encode()
+        if seat[0] == "watch":
+            token = more.get(fetch[1]) or live.token(place)  # an expired token is made anew
+            body = json.dumps({"v": token, "server_time": iso(now)}).encode()
+        else:
+            page = self._seat_page(environ, cookies, place, reader, who, more.get(fetch[1]), now)
+            if page is None:
+                ratelimit.take_back("reads", who)  # Django counts it and answers
+                return None
+            body = page
         return "200 OK", [*headers, ("Content-Length", str(len(body)))], body
+
+    @staticmethod
+    def _seat_page(
+        environ: dict[str, Any],
+        cookies: dict[str, str],
+        seat: Any,
+        reader: Any,
+        who: str,
+        guesses: int | None,
+        now: datetime,
+    ) -> bytes | None:
+        """The body of Django's seat page (api.views.seat_detail) for a seat the cache knows,
+        or None where Django's answer is not a 200 (the reader's unknown codes are past
+        the limit: Django refuses any lookup)."""
+        try:
+            ratelimit.seat_code_looked_up(who, found=True, guesses=guesses or 0)
+        except Refusal:
+            return None
+        language = language_from(
+            cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        )
+        # As Django's handler around each request: a connection too old or broken is
+        # closed first, and a reused one is checked before the read (CONN_HEALTH_CHECKS).
+        signals.request_started.send(sender=SharedReadFront, environ=environ)
+        try:
+            with translation.override(language):
+                situation = Situation.read(seat, reader, now)
+                return bytes(JsonResponse(seat_json(situation)).content)
+        finally:
+            signals.request_finished.send(sender=SharedReadFront)
 
     @staticmethod
     def _shared_key(path: str, language: str, now: datetime) -> str:
@@ -411,11 +512,12 @@ class SharedReadFront:
         environ: dict[str, Any],
         start_response: Callable[..., Any],
         path: str,
-        watch: re.Match[str] | None,
+        seat: SeatRead | None,
     ) -> Any:
-        """Django's answer, kept for the next request when it is a 200 for everyone."""
+        """Django's answer, kept for the next request when it is a 200 for everyone (a room
+        read), or its headers for the next seat read of its kind."""
         key = token = None
-        if watch is None:
+        if seat is None:
             try:
                 now = clock.now()
                 token = live.library_token()  # before Django reads: a scan meanwhile shows
@@ -436,11 +538,13 @@ class SharedReadFront:
         if seen.get("status", "").startswith("200 ") and not any(
             name.lower() == "set-cookie" for name, _value in headers
         ):
-            if watch is not None:
-                language = self._language_key(environ)
-                self._watch_headers[language] = [
-                    (n, v) for n, v in headers if n.lower() != "content-length"
-                ]
+            if seat is not None:
+                # The page is answered here for bearer tokens only: learnt from those.
+                bearer = environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+                if seat[0] == "watch" or bearer:
+                    self._seat_headers[(seat[0], self._language_key(environ))] = [
+                        (n, v) for n, v in headers if n.lower() != "content-length"
+                    ]
             elif key is not None:
                 try:
                     answer = (seen["status"], headers, body)

@@ -1,14 +1,21 @@
-"""API test helpers: clients signed in with a bearer token, and the clock set for requests."""
+"""API test helpers: clients signed in with a bearer token, the clock set for requests, and
+requests through the server's WSGI application (the fronts of api/front.py included)."""
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from seatback.core import clock
 from seatback.readers.models import ApiToken, Reader
@@ -65,3 +72,52 @@ def as_bob(bob: Reader) -> Client:
 @pytest.fixture
 def as_carol(carol: Reader) -> Client:
     return bearer(carol)
+
+
+Answer = tuple[str, dict[str, str], bytes]
+
+
+def call(
+    path: str, method: str = "GET", body: bytes = b"", app: Any = None, **headers: str
+) -> Answer:
+    """One request through the WSGI application (or `app`); status, headers (by lower-case
+    name), body."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "wsgi.input": io.BytesIO(body),
+    }
+    if method == "POST":
+        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
+    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
+    setup_testing_defaults(environ)
+    seen: dict[str, Any] = {}
+    # As Django's test client does: the test's transaction keeps its connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
+        seen["status"], seen["headers"] = status, response_headers
+
+    if app is None:  # the server's application, with its fronts (imported late: it sets up)
+        from seatback.wsgi import application as app
+    try:
+        chunks = app(environ, start_response)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return seen["status"], {k.lower(): v for k, v in seen["headers"]}, body
+
+
+def token_of(reader: Reader) -> dict[str, str]:
+    return {"authorization": f"Bearer {ApiToken.issue(reader, clock.now())}"}
+
+
+def queries_of(request: Callable[[], Answer]) -> tuple[Answer, int]:
+    with CaptureQueriesContext(connection) as queries:
+        answer = request()
+    return answer, len(queries)

@@ -7,76 +7,24 @@ calls it, not through Django's test client (which would skip the front).
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 from collections.abc import Callable
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import signals
 from django.core.cache import cache
-from django.db import close_old_connections, connection
 from django.test import Client, TestCase, override_settings
-from django.test.utils import CaptureQueriesContext
 
 from seatback.api.front import SharedReadFront
 from seatback.core import clock
 from seatback.library.models import Room, Seat
 from seatback.readers.models import ApiToken, Reader, reader_cache_key
-from seatback.wsgi import application
-from tests.api.conftest import at_clock
+from tests.api.conftest import Answer, at_clock, call, queries_of, token_of
 from tests.conftest import PASSWORD, at
 
 pytestmark = pytest.mark.django_db
-
-Answer = tuple[str, dict[str, str], bytes]
-
-
-def call(
-    path: str, method: str = "GET", body: bytes = b"", app: Any = None, **headers: str
-) -> Answer:
-    """One request through the WSGI application (or `app`); status, headers (by lower-case
-    name), body."""
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "SERVER_NAME": "testserver",
-        "wsgi.input": io.BytesIO(body),
-    }
-    if method == "POST":
-        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
-    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
-    setup_testing_defaults(environ)
-    seen: dict[str, Any] = {}
-    # As Django's test client does: the test's transaction keeps its connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
-        seen["status"], seen["headers"] = status, response_headers
-
-    try:
-        chunks = (app or application)(environ, start_response)
-        body = b"".join(chunks)
-        if hasattr(chunks, "close"):
-            chunks.close()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-    return seen["status"], {k.lower(): v for k, v in seen["headers"]}, body
-
-
-def token_of(reader: Reader) -> dict[str, str]:
-    return {"authorization": f"Bearer {ApiToken.issue(reader, clock.now())}"}
-
-
-def queries_of(request: Callable[[], Answer]) -> tuple[Answer, int]:
-    with CaptureQueriesContext(connection) as queries:
-        answer = request()
-    return answer, len(queries)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/rooms", "/api/v1/rooms/{room}/seats"])
