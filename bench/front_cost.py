@@ -1,0 +1,101 @@
+#!/usr/bin/env python
+"""What the front saves on a reader's seat page: CPU per GET /api/v1/seats/{code}, through
+Django's WSGI handler against through api/front.py's SharedReadFront, in one process.
+
+    .venv/bin/python -m bench.front_cost [--pages 200] [--rounds 15]
+
+In-process, one thread (no gunicorn, no other request in flight), on embedded SQLite in a
+temporary data folder, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set (their rows
+are deleted afterwards). It loads 200 seats and readers with bearer tokens, warms both
+paths (the front learns Django's headers, the cache the tokens and seats), then alternates
+the two, --pages pages a round, and prints each side's CPU per page: the least, the
+first quartile and the median over the rounds (on a shared machine the least is the
+steadiest estimate of the cost itself). Both answer the same requests with the same
+queries (tests/api/test_seat_page_front.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import OPEN_ALL_DAY, Run, Target, say
+
+App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    os.environ.setdefault("SEATBACK_RATE_LIMIT_READS", "1000000")  # many pages per reader
+    os.environ.setdefault("SEATBACK_ALLOWED_HOSTS", "127.0.0.1")
+    pages = min(args.pages, 200)
+
+    with Run(Target.from_environment(), serve=False, tidy=True) as run:
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.management import call_command
+
+        from seatback.api.front import SharedReadFront
+
+        call_command("migrate", verbosity=0)
+        lib = run.seed(seats=pages, readers=pages, policy=OPEN_ALL_DAY)
+        django = WSGIHandler()
+        sides: dict[str, App] = {"Django": django, "front": SharedReadFront(django)}
+
+        def read_all(app: App) -> None:
+            for i in range(pages):
+                environ = {
+                    "REQUEST_METHOD": "GET",
+                    "PATH_INFO": f"/api/v1/seats/{lib.codes[i]}",
+                    "QUERY_STRING": "",
+                    "SERVER_NAME": "127.0.0.1",
+                    "SERVER_PORT": "80",
+                    "HTTP_HOST": "127.0.0.1",
+                    "HTTP_AUTHORIZATION": f"Bearer {lib.tokens[i]}",
+                    "wsgi.input": io.BytesIO(b""),
+                    "wsgi.url_scheme": "http",
+                    "wsgi.errors": sys.stderr,
+                }
+                b"".join(app(environ, answered))
+
+        for app in (*sides.values(), sides["front"]):  # warm: caches, headers, connections
+            read_all(app)
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
+        for done in range(1, args.rounds + 1):
+            for name, app in sides.items():
+                started = time.process_time()
+                read_all(app)
+                cpu[name].append(1000 * (time.process_time() - started) / pages)
+            say(f"  round {done}/{args.rounds}")
+        say(f"CPU per seat page, {args.rounds} rounds of {pages} ({run.target.label}):")
+        for name, figures in cpu.items():
+            figures.sort()
+            least, quartile, median = (
+                figures[0],
+                figures[len(figures) // 4],
+                figures[len(figures) // 2],
+            )
+            say(
+                f"  {name:6}  least {least:.3f} ms, first quartile {quartile:.3f},"
+                f" median {median:.3f}"
+            )
+        say(f"  front ÷ Django (least): {cpu['front'][0] / cpu['Django'][0]:.2f}")
+
+
+def answered(status: str, headers: list[tuple[str, str]], *rest: Any) -> None:
+    if not status.startswith("200"):
+        raise SystemExit(f"a seat page answered {status}")
+
+
+if __name__ == "__main__":
+    main()
