@@ -8,10 +8,10 @@ In-process, one thread (no gunicorn, no other request in flight), on embedded SQ
 temporary data folder, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set (their rows
 are deleted afterwards). It loads 200 seats and readers with bearer tokens, warms both
 paths (the front learns Django's headers, the cache the tokens and seats), then alternates
-the two, --pages pages a round, and prints each side's CPU per page: the least, the
-first quartile and the median over the rounds (on a shared machine the least is the
-steadiest estimate of the cost itself). Both answer the same requests with the same
-queries (tests/api/test_seat_page_front.py).
+the two, --pages pages a round (checking that the front answered every one), and prints
+each side's CPU per page: the least, the first quartile and the median over the rounds
+(on a shared machine the least is the steadiest estimate of the cost itself). Both give
+the same answers with the same queries (tests/api/test_seat_page_front.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,13 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         lib = run.seed(seats=pages, readers=pages, policy=OPEN_ALL_DAY)
         django = WSGIHandler()
-        sides: dict[str, App] = {"Django": django, "front": SharedReadFront(django)}
+        reached = [0]
+
+        def counted_django(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            reached[0] += 1
+            return django(environ, start_response)
+
+        sides: dict[str, App] = {"Django": django, "front": SharedReadFront(counted_django)}
 
         def read_all(app: App) -> None:
             for i in range(pages):
@@ -66,10 +72,14 @@ def main() -> None:
                     "wsgi.url_scheme": "http",
                     "wsgi.errors": sys.stderr,
                 }
-                b"".join(app(environ, answered))
+                chunks = app(environ, answered)
+                b"".join(chunks)
+                if hasattr(chunks, "close"):  # as a server does: Django's request_finished
+                    chunks.close()
 
         for app in (*sides.values(), sides["front"]):  # warm: caches, headers, connections
             read_all(app)
+        reached[0] = 0
         cpu: dict[str, list[float]] = {name: [] for name in sides}
         for done in range(1, args.rounds + 1):
             for name, app in sides.items():
@@ -77,6 +87,8 @@ def main() -> None:
                 read_all(app)
                 cpu[name].append(1000 * (time.process_time() - started) / pages)
             say(f"  round {done}/{args.rounds}")
+        if reached[0]:
+            raise SystemExit(f"the front left {reached[0]} seat pages to Django")
         say(f"CPU per seat page, {args.rounds} rounds of {pages} ({run.target.label}):")
         for name, figures in cpu.items():
             figures.sort()

@@ -175,6 +175,12 @@ class BookingFront:
         return [body]
 
 
+def _answer_language(environ: dict[str, Any], cookies: dict[str, str]) -> str:
+    """The language Django answers in (core.middleware.language_for)."""
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return language_from(chosen, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+
+
 def _secure(environ: dict[str, Any]) -> bool:
     """Whether Django takes the request for https (HttpRequest.is_secure)."""
     if settings.SECURE_PROXY_SSL_HEADER:
@@ -308,8 +314,9 @@ class SharedReadFront:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        # Django's headers on its last 200 for a seat read, by kind and _language_key.
-        self._seat_headers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # Django's headers on its last 200 for a seat read, by kind, language and https
+        # (all they depend on: a handful of entries, whatever clients send).
+        self._seat_headers: dict[str, list[tuple[str, str]]] = {}
         # Django's route (the URL pattern, as ops.metrics labels it) of each kind of answer.
         self._routes: dict[str, str] = {}
         # The room reads this process is asking Django for now, by answer (_shared_key).
@@ -331,8 +338,8 @@ class SharedReadFront:
         started = time.perf_counter()
         try:
             answer = self._answer(environ, path, seat)
-        except Exception:  # a cache outage: Django's full path still answers
-            log.warning("shared read %s from the cache failed", path, exc_info=True)
+        except Exception:  # a cache or database outage: Django's full path still answers
+            log.warning("shared read %s before Django failed", path, exc_info=True)
             answer = None
         if answer is not None:
             status, headers, body = answer
@@ -340,7 +347,7 @@ class SharedReadFront:
             self._count(path, seat, status, started)
             return [body]
         if rooms is not None:
-            return self._one_at_a_time(environ, start_response, path)
+            return self._one_at_a_time(environ, start_response, path, started)
         return self._through(environ, start_response, path, seat)
 
     def _count(self, path: str, seat: SeatRead | None, status: str, started: float) -> None:
@@ -356,7 +363,11 @@ class SharedReadFront:
             log.warning("shared read %s: not counted", path, exc_info=True)
 
     def _one_at_a_time(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], path: str
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        path: str,
+        started: float,
     ) -> Any:
         """A room read the cache cannot answer yet: one request per answer (path, language,
         second) goes to Django at a time in this process, and the signed-in others wait
@@ -385,6 +396,7 @@ class SharedReadFront:
                 return self._through(environ, start_response, path, None)
             status, headers, body = answer
             start_response(status, headers)
+            self._count(path, None, status, started)
             return [body]
         try:
             return self._through(environ, start_response, path, None)
@@ -392,6 +404,12 @@ class SharedReadFront:
             with self._asking_lock:
                 del self._asking[key]
             mine.set()
+
+    @staticmethod
+    def _headers_key(kind: str, environ: dict[str, Any], cookies: dict[str, str]) -> str:
+        """What Django's headers on a seat read depend on: its kind, the answer's language
+        (Content-Language) and https (HSTS)."""
+        return f"{kind}:{_answer_language(environ, cookies)}:{_secure(environ)}"
 
     def _language_key(self, environ: dict[str, Any]) -> str:
         """What the headers of an answer depend on: its language (the language cookie and
@@ -409,30 +427,36 @@ class SharedReadFront:
         or the reader's count of unknown codes). A seat page then reads the database once."""
         if not host_allowed(environ):
             return None  # Django answers 400
+        if environ.get("CONTENT_LENGTH") not in (None, "", "0"):
+            return None  # a GET with a body: Django (413 past its upload limit)
         cookies = clean_cookies(environ)
         if cookies is None:
             return None  # Django answers 400
         now = clock.now()
         authorization = environ.get("HTTP_AUTHORIZATION", "")
-        if seat is not None and seat[0] == "page" and not authorization.startswith("Bearer "):
+        bearer = authorization.startswith("Bearer ")
+        if bearer and set(cookies) - {settings.LANGUAGE_COOKIE_NAME}:
+            # A token with cookies besides the language: Django may answer with Set-Cookie
+            # (a stale session deleted, a malformed CSRF cookie replaced).
+            return None
+        if seat is not None and seat[0] == "page" and not bearer:
             return None  # a session's seat page: Django (its pages use their own views)
         signed_in = signed_in_key(authorization, cookies.get(settings.SESSION_COOKIE_NAME))
         if signed_in is None:
             return None
-        language = self._language_key(environ)
         stored: Any = None
         place: Any = None
         headers: list[tuple[str, str]] = []
         if seat is None:
             # The library's change token and the answer stored with it.
-            key = self._shared_key(path, language, now)
+            key = self._shared_key(path, self._language_key(environ), now)
             found = cache.get_many([signed_in, live.LIBRARY_KEY, key])
             stored = found.get(key)
             if not stored or stored[0] != found.get(live.LIBRARY_KEY):
                 return None
         else:
             kind, code = seat
-            headers = self._seat_headers.get((kind, language), [])
+            headers = self._seat_headers.get(self._headers_key(kind, environ, cookies), [])
             if not headers:
                 return None
             # The watch needs the seat's id; the page, the seat with its room and library.
@@ -464,7 +488,13 @@ class SharedReadFront:
             token = more.get(fetch[1]) or live.token(place)  # an expired token is made anew
             body = json.dumps({"v": token, "server_time": iso(now)}).encode()
         else:
-            page = self._seat_page(environ, cookies, place, reader, who, more.get(fetch[1]), now)
+            try:
+                page = self._seat_page(
+                    environ, cookies, place, reader, who, more.get(fetch[1]), now
+                )
+            except Exception:
+                ratelimit.take_back("reads", who)  # Django counts it again, and answers
+                raise
             if page is None:
                 ratelimit.take_back("reads", who)  # Django counts it and answers
                 return None
@@ -488,9 +518,7 @@ class SharedReadFront:
             ratelimit.seat_code_looked_up(who, found=True, guesses=guesses or 0)
         except Refusal:
             return None
-        language = language_from(
-            cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
-        )
+        language = _answer_language(environ, cookies)
         # As Django's handler around each request: a connection too old or broken is
         # closed first, and a reused one is checked before the read (CONN_HEALTH_CHECKS).
         signals.request_started.send(sender=SharedReadFront, environ=environ)
@@ -538,11 +566,12 @@ class SharedReadFront:
         if seen.get("status", "").startswith("200 ") and not any(
             name.lower() == "set-cookie" for name, _value in headers
         ):
-            if seat is not None:
+            cookies = clean_cookies(environ)
+            if seat is not None and cookies is not None:
                 # The page is answered here for bearer tokens only: learnt from those.
                 bearer = environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
                 if seat[0] == "watch" or bearer:
-                    self._seat_headers[(seat[0], self._language_key(environ))] = [
+                    self._seat_headers[self._headers_key(seat[0], environ, cookies)] = [
                         (n, v) for n, v in headers if n.lower() != "content-length"
                     ]
             elif key is not None:

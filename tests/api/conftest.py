@@ -78,10 +78,15 @@ Answer = tuple[str, dict[str, str], bytes]
 
 
 def call(
-    path: str, method: str = "GET", body: bytes = b"", app: Any = None, **headers: str
+    path: str,
+    method: str = "GET",
+    body: bytes = b"",
+    app: Any = None,
+    environ_extra: dict[str, str] | None = None,
+    **headers: str,
 ) -> Answer:
     """One request through the WSGI application (or `app`); status, headers (by lower-case
-    name), body."""
+    name), body. environ_extra: WSGI variables that are not headers (CONTENT_LENGTH…)."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -90,7 +95,7 @@ def call(
     }
     if method == "POST":
         environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
-    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
+    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()}, **(environ_extra or {}))
     setup_testing_defaults(environ)
     seen: dict[str, Any] = {}
     # As Django's test client does: the test's transaction keeps its connection.

@@ -131,8 +131,12 @@ def alices_page(front: SharedReadFront, seat: Seat, alice: Reader) -> Callable[.
     at_clock(at("09:00"))
     as_alice = token_of(alice)
 
-    def read(path: str = f"/api/v1/seats/{seat.code}", **headers: str) -> Answer:
-        return call(path, app=front, **as_alice, **headers)
+    def read(
+        path: str = f"/api/v1/seats/{seat.code}",
+        environ_extra: dict[str, str] | None = None,
+        **headers: str,
+    ) -> Answer:
+        return call(path, app=front, environ_extra=environ_extra, **as_alice, **headers)
 
     assert read()[0] == "200 OK"
     return read
@@ -174,9 +178,33 @@ def test_past_the_unknown_code_limit_the_page_is_refused_as_django_refuses_it(
         assert django.reached == reached + 1
 
 
-def test_a_bad_cookie_is_refused_as_django_refuses_it(alices_page: Callable[..., Answer]) -> None:
+@pytest.mark.usefixtures("frozen_minute")
+def test_the_front_counts_each_page_against_the_read_limit(
+    alices_page: Callable[..., Answer], django: CountingDjango
+) -> None:
+    with override_settings(RATE_LIMIT_READS_PER_MINUTE=3):  # alice's first read counted
+        assert [alices_page()[0] for _ in range(2)] == ["200 OK"] * 2
+        assert django.reached == 1  # those two: the front
+        status, headers, _body = alices_page()
+    assert status.startswith("429")
+    assert headers["retry-after"] == "30"
+
+
+def test_what_django_answers_otherwise_is_left_to_django(
+    alices_page: Callable[..., Answer], django: CountingDjango
+) -> None:
     assert alices_page()[0] == "200 OK"
+    reached = django.reached
+    # A control character in a cookie: 400, as CleanInputMiddleware refuses it.
     assert alices_page(cookie="note=a\x01b")[0].startswith("400")
+    # A GET with a body past the upload limit: 413.
+    too_long = {"CONTENT_LENGTH": str(10 * 1024 * 1024)}
+    assert alices_page(environ_extra=too_long)[0].startswith("413")
+    # A token with a session cookie that names no session: Django deletes the cookie.
+    status, headers, _body = alices_page(cookie="sessionid=gone0000000000000000000000000000")
+    assert status == "200 OK"
+    assert 'sessionid=""' in headers["set-cookie"]
+    assert django.reached == reached + 3
 
 
 def test_answers_from_the_front_are_counted_under_django_s_route(
