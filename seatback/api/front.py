@@ -566,11 +566,11 @@ class SharedReadFront:
         if seen.get("status", "").startswith("200 ") and not any(
             name.lower() == "set-cookie" for name, _value in headers
         ):
-            cookies = clean_cookies(environ)
-            if seat is not None and cookies is not None:
+            if seat is not None:
                 # The page is answered here for bearer tokens only: learnt from those.
                 bearer = environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
-                if seat[0] == "watch" or bearer:
+                cookies = clean_cookies(environ)
+                if cookies is not None and (seat[0] == "watch" or bearer):
                     self._seat_headers[self._headers_key(seat[0], environ, cookies)] = [
                         (n, v) for n, v in headers if n.lower() != "content-length"
                     ]
