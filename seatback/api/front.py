@@ -12,6 +12,10 @@ threads than this cap (SEATBACK_THREADS), so that excess requests reach this che
 and cost well under a millisecond each. Most of a rush asks for seats already taken: they
 never count against the cap, and once the seats are gone every reader hears "nothing left"
 (`free: 0`) from here within a round trip to the cache.
+
+Every answer given here, by either front, is counted in /metrics (count_answer) under
+Django's route and the status, as ops.metrics counts Django's: in a rush most answers are
+these, and an operator must see them.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ class BookingFront:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != BOOKING_PATH:
             return self.app(environ, start_response)
+        started = time.perf_counter()
         try:
             answer = self._taken(environ)
         except Exception:  # a cache outage: Django's full path still answers
@@ -81,13 +86,16 @@ class BookingFront:
         if answer is not None:
             status, headers, body = answer
             start_response(status, headers)
+            count_answer("booking", BOOKING_PATH, status, started)
             return [body]
         with self._lock:
             full = self._inside >= settings.BOOKING_FRONT
             if not full:
                 self._inside += 1
         if full:
-            return self._busy(start_response)
+            busy = self._busy(start_response)
+            count_answer("booking", BOOKING_PATH, "503", started)
+            return busy
         try:
             # Django builds the whole JSON body before returning: the request is done here.
             return self._through(environ, start_response)
@@ -173,6 +181,23 @@ class BookingFront:
             f"{status} Service Unavailable", [*headers, ("Content-Length", str(len(body)))]
         )
         return [body]
+
+
+# Django's route (the URL pattern, as ops.metrics labels it) of each kind of front answer.
+_routes: dict[str, str] = {}
+
+
+def count_answer(kind: str, path: str, status: str, started: float) -> None:
+    """Count an answer given before Django as ops.metrics counts Django's: under its route
+    (Django's URL pattern for `path`, found once per kind) and status, with its time."""
+    try:
+        route = _routes.get(kind)
+        if route is None:
+            route = _routes[kind] = "/" + str(resolve(path).route)
+        metrics.REQUESTS.labels(route, status.split(" ", 1)[0]).inc()
+        metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
+    except Exception:  # counting must never cost the reader the answer
+        log.warning("front answer to %s: not counted", path, exc_info=True)
 
 
 def _answer_language(environ: dict[str, Any], cookies: dict[str, str]) -> str:
@@ -317,8 +342,6 @@ class SharedReadFront:
         # Django's headers on its last 200 for a seat read, by kind, language and https
         # (all they depend on: a handful of entries, whatever clients send).
         self._seat_headers: dict[str, list[tuple[str, str]]] = {}
-        # Django's route (the URL pattern, as ops.metrics labels it) of each kind of answer.
-        self._routes: dict[str, str] = {}
         # The room reads this process is asking Django for now, by answer (_shared_key).
         self._asking: dict[str, threading.Event] = {}
         self._asking_lock = threading.Lock()
@@ -350,17 +373,10 @@ class SharedReadFront:
             return self._one_at_a_time(environ, start_response, path, started)
         return self._through(environ, start_response, path, seat)
 
-    def _count(self, path: str, seat: SeatRead | None, status: str, started: float) -> None:
-        """Count an answer given here as ops.metrics counts Django's, under its route."""
+    @staticmethod
+    def _count(path: str, seat: SeatRead | None, status: str, started: float) -> None:
         kind = seat[0] if seat else ("rooms" if path == "/api/v1/rooms" else "room-seats")
-        try:
-            route = self._routes.get(kind)
-            if route is None:
-                route = self._routes[kind] = "/" + str(resolve(path).route)
-            metrics.REQUESTS.labels(route, status.split(" ", 1)[0]).inc()
-            metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
-        except Exception:  # counting must never cost the reader the answer
-            log.warning("shared read %s: not counted", path, exc_info=True)
+        count_answer(kind, path, status, started)
 
     def _one_at_a_time(
         self,

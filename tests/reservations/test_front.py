@@ -16,15 +16,15 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from prometheus_client import REGISTRY
 
 from seatback.api.front import BOOKING_PATH, BookingFront
 from seatback.library.models import Seat
 from seatback.readers.models import Reader
 from seatback.reservations import taken
 from seatback.reservations.models import Reservation
-from tests.api.conftest import at_clock
-from tests.api.test_shared_read_front import Answer, token_of
-from tests.api.test_shared_read_front import call as wsgi_call
+from tests.api.conftest import Answer, at_clock, token_of
+from tests.api.conftest import call as wsgi_call
 from tests.conftest import at
 from tests.reservations.conftest import book, evening
 
@@ -132,12 +132,20 @@ def test_a_booking_for_a_taken_seat_is_refused_before_django_exactly_as_django_r
     assert django_answer[0] == "409 Conflict"
 
     carols = token_of(carol)
+
+    def counted(status: str) -> float:
+        labels = {"route": BOOKING_PATH, "status": status}
+        return REGISTRY.get_sample_value("seatback_requests_total", labels) or 0.0
+
+    before = counted("409"), counted("503")
     # The door into Django shut (as when it is full in a rush): only the front answers.
     with override_settings(BOOKING_FRONT=0), CaptureQueriesContext(connection) as queries:
         front_answer = book_through_front(carols, wanted)
         free_one = book_through_front(carols, booking(bookable2, "09:00", "11:00"))
 
     assert free_one[0].startswith("503")  # a seat that may be free needs Django: busy
+    # Both answered here, and counted in /metrics as Django's middleware would count them.
+    assert (counted("409") - before[0], counted("503") - before[1]) == (1, 1)
     # Only carol's token was read (then the cache knows it): no seat, no booking.
     assert ["readers_apitoken" in query["sql"] for query in queries.captured_queries] == [True]
     assert front_answer[0] == django_answer[0]
