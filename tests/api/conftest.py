@@ -98,15 +98,15 @@ def call(
     environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()}, **(environ_extra or {}))
     setup_testing_defaults(environ)
     seen: dict[str, Any] = {}
-    # As Django's test client does: the test's transaction keeps its connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
 
     def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
         seen["status"], seen["headers"] = status, response_headers
 
     if app is None:  # the server's application, with its fronts (imported late: it sets up)
         from seatback.wsgi import application as app
+    # As Django's test client does: the test's transaction keeps its connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     try:
         chunks = app(environ, start_response)
         body = b"".join(chunks)
