@@ -51,7 +51,12 @@ from seatback.core.http import refusal_parts
 from seatback.core.inputs import has_bad_text
 from seatback.core.middleware import language_from
 from seatback.readers.models import ApiToken, reader_cache_key
-from seatback.readers.services import signed_in_key, signed_in_reader, signed_in_reader_id
+from seatback.readers.services import (
+    bearer_token,
+    signed_in_key,
+    signed_in_reader,
+    signed_in_reader_id,
+)
 from seatback.reservations import taken
 from seatback.seats.services import Situation
 
@@ -119,14 +124,11 @@ class BookingFront:
         cookies = clean_cookies(environ)
         if cookies is None:
             return None  # Django refuses the request itself (CleanInputMiddleware)
-        language = language_from(
-            cookies.get(settings.LANGUAGE_COOKIE_NAME, ""), environ.get("HTTP_ACCEPT_LANGUAGE", "")
-        )
+        language = _answer_language(environ, cookies)
         headers = self._refusal_headers.get((language, _secure(environ)))
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
         # A bearer token only (a session's booking needs Django's CSRF check).
-        key = authorization.removeprefix("Bearer ").strip()
-        if headers is None or not authorization.startswith("Bearer ") or not key:
+        key = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+        if headers is None or not key:
             return None
         if not host_allowed(environ):
             return None  # Django answers 400
@@ -204,6 +206,12 @@ def _answer_language(environ: dict[str, Any], cookies: dict[str, str]) -> str:
     """The language Django answers in (core.middleware.language_for)."""
     chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
     return language_from(chosen, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+
+
+def _variant(language: str, environ: dict[str, Any]) -> str:
+    """All that Django's answer to a shared read or a seat read varies by, for a given
+    path and reader: its language (Content-Language, the text) and https (HSTS)."""
+    return f"{language}:{_secure(environ)}"
 
 
 def _secure(environ: dict[str, Any]) -> bool:
@@ -390,10 +398,12 @@ class SharedReadFront:
         for it, then take its answer from the cache. At each second's turn every screen
         misses at once; without this each made Django build the same answer, which made
         each slower, so more missed."""
-        session = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         try:
+            session = cookies.get(settings.SESSION_COOKIE_NAME)
             signed_in = signed_in_key(environ.get("HTTP_AUTHORIZATION", ""), session)
-            key = self._shared_key(path, self._language_key(environ), clock.now())
+            variant = _variant(_answer_language(environ, cookies), environ)
+            key = self._shared_key(path, variant, clock.now())
         except Exception:  # a cache outage: Django's full path still answers
             signed_in = key = None
         if signed_in is None or key is None:
@@ -421,20 +431,6 @@ class SharedReadFront:
                 del self._asking[key]
             mine.set()
 
-    @staticmethod
-    def _headers_key(kind: str, environ: dict[str, Any], cookies: dict[str, str]) -> str:
-        """What Django's headers on a seat read depend on: its kind, the answer's language
-        (Content-Language) and https (HSTS)."""
-        return f"{kind}:{_answer_language(environ, cookies)}:{_secure(environ)}"
-
-    def _language_key(self, environ: dict[str, Any]) -> str:
-        """What the headers of an answer depend on: its language (the language cookie and
-        Accept-Language, core.middleware.language_for) and https (HSTS)."""
-        chosen = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.LANGUAGE_COOKIE_NAME)
-        asked = environ.get("HTTP_ACCEPT_LANGUAGE", "")
-        what = f"{chosen}\n{asked}\n{_secure(environ)}"
-        return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
     def _answer(
         self, environ: dict[str, Any], path: str, seat: SeatRead | None
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -460,19 +456,21 @@ class SharedReadFront:
         signed_in = signed_in_key(authorization, cookies.get(settings.SESSION_COOKIE_NAME))
         if signed_in is None:
             return None
+        language = _answer_language(environ, cookies)
+        variant = _variant(language, environ)
         stored: Any = None
         place: Any = None
         headers: list[tuple[str, str]] = []
         if seat is None:
             # The library's change token and the answer stored with it.
-            key = self._shared_key(path, self._language_key(environ), now)
+            key = self._shared_key(path, variant, now)
             found = cache.get_many([signed_in, live.LIBRARY_KEY, key])
             stored = found.get(key)
             if not stored or stored[0] != found.get(live.LIBRARY_KEY):
                 return None
         else:
             kind, code = seat
-            headers = self._seat_headers.get(self._headers_key(kind, environ, cookies), [])
+            headers = self._seat_headers.get(f"{kind}:{variant}", [])
             if not headers:
                 return None
             # The watch needs the seat's id; the page, the seat with its room and library.
@@ -506,7 +504,7 @@ class SharedReadFront:
         else:
             try:
                 page = self._seat_page(
-                    environ, cookies, place, reader, who, more.get(fetch[1]), now
+                    environ, language, place, reader, who, more.get(fetch[1]), now
                 )
             except Exception:
                 ratelimit.take_back("reads", who)  # Django counts it again, and answers
@@ -520,7 +518,7 @@ class SharedReadFront:
     @staticmethod
     def _seat_page(
         environ: dict[str, Any],
-        cookies: dict[str, str],
+        language: str,
         seat: Any,
         reader: Any,
         who: str,
@@ -534,7 +532,6 @@ class SharedReadFront:
             ratelimit.seat_code_looked_up(who, found=True, guesses=guesses or 0)
         except Refusal:
             return None
-        language = _answer_language(environ, cookies)
         # As Django's handler around each request: a connection too old or broken is
         # closed first, and a reused one is checked before the read (CONN_HEALTH_CHECKS).
         signals.request_started.send(sender=SharedReadFront, environ=environ)
@@ -546,10 +543,10 @@ class SharedReadFront:
             signals.request_finished.send(sender=SharedReadFront)
 
     @staticmethod
-    def _shared_key(path: str, language: str, now: datetime) -> str:
-        """Where the answer of this second is kept, with the library's change token it was
-        read under (a scan since makes it out of date)."""
-        return f"front:{path}:{language}:{int(now.timestamp())}"
+    def _shared_key(path: str, variant: str, now: datetime) -> str:
+        """Where the answer of this second is kept (per _variant), with the library's
+        change token it was read under (a scan since makes it out of date)."""
+        return f"front:{path}:{variant}:{int(now.timestamp())}"
 
     def _through(
         self,
@@ -565,7 +562,9 @@ class SharedReadFront:
             try:
                 now = clock.now()
                 token = live.library_token()  # before Django reads: a scan meanwhile shows
-                key = self._shared_key(path, self._language_key(environ), now)
+                cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+                variant = _variant(_answer_language(environ, cookies), environ)
+                key = self._shared_key(path, variant, now)
             except Exception:
                 log.warning("shared read %s: no cache key", path, exc_info=True)
         seen: dict[str, Any] = {}
@@ -585,9 +584,10 @@ class SharedReadFront:
             if seat is not None:
                 # The page is answered here for bearer tokens only: learnt from those.
                 bearer = environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
-                cookies = clean_cookies(environ)
-                if cookies is not None and (seat[0] == "watch" or bearer):
-                    self._seat_headers[self._headers_key(seat[0], environ, cookies)] = [
+                clean = clean_cookies(environ)
+                if clean is not None and (seat[0] == "watch" or bearer):
+                    variant = _variant(_answer_language(environ, clean), environ)
+                    self._seat_headers[f"{seat[0]}:{variant}"] = [
                         (n, v) for n, v in headers if n.lower() != "content-length"
                     ]
             elif key is not None:

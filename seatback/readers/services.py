@@ -29,10 +29,16 @@ from seatback.readers.models import ApiToken, Reader, Violation
 from seatback.readers.roles import require_librarian
 
 
+def bearer_token(authorization: str) -> str:
+    """The token in an `Authorization` header's value if it is `Bearer …`; "" otherwise."""
+    if not authorization.startswith("Bearer "):
+        return ""
+    return authorization.removeprefix("Bearer ").strip()
+
+
 def bearer_key(request: HttpRequest) -> str:
-    """The token of an `Authorization: Bearer` header; "" without one."""
-    header = request.headers.get("Authorization", "")
-    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    """The token of the request's `Authorization: Bearer` header; "" without one."""
+    return bearer_token(request.headers.get("Authorization", ""))
 
 
 def bearer_reader_id(request: HttpRequest, now: datetime) -> int | None:
@@ -68,7 +74,7 @@ def signed_in_key(authorization: str, session_key: str | None) -> str | None:
     """Where the cache knows who a request is: its bearer token's entry, else its
     session's (None: neither can be known from the cache)."""
     if authorization.startswith("Bearer "):
-        key = authorization.removeprefix("Bearer ").strip()
+        key = bearer_token(authorization)
         return ApiToken.cache_key(key) if key else None
     if not session_key or settings.SESSION_CACHE_ALIAS != "default":
         return None
