@@ -11,10 +11,12 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 
+from seatback.core import clock
 from tests.commands.conftest import database_url
 from tests.core.test_serve import free_port
 from tests.core.test_settings import SEATBACK, clean_env
@@ -25,7 +27,10 @@ class Server:
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
-        self.extra = env or {}
+        # The library's day at noon (a room open 00:00-24:00 still closes at midnight, and
+        # a burst in the twenty minutes before it would see only refusals); one zone for
+        # this server's life, so a restart keeps the same local day.
+        self.extra = {"SEATBACK_TIME_ZONE": clock.midday_zone(datetime.now(UTC))} | (env or {})
         self.data_dir = data_dir
         self.log = data_dir / "serve.log"
         self.process: subprocess.Popen[bytes] | None = None
