@@ -17,7 +17,6 @@ the same answers with the same queries (tests/api/test_seat_page_front.py).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -27,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import OPEN_ALL_DAY, Run, Target, say
+from bench.harness import OPEN_ALL_DAY, Run, Target, bearer_get, say
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -60,18 +59,7 @@ def main() -> None:
 
         def read_all(app: App) -> None:
             for i in range(pages):
-                environ = {
-                    "REQUEST_METHOD": "GET",
-                    "PATH_INFO": f"/api/v1/seats/{lib.codes[i]}",
-                    "QUERY_STRING": "",
-                    "SERVER_NAME": "127.0.0.1",
-                    "SERVER_PORT": "80",
-                    "HTTP_HOST": "127.0.0.1",
-                    "HTTP_AUTHORIZATION": f"Bearer {lib.tokens[i]}",
-                    "wsgi.input": io.BytesIO(b""),
-                    "wsgi.url_scheme": "http",
-                    "wsgi.errors": sys.stderr,
-                }
+                environ = bearer_get(f"/api/v1/seats/{lib.codes[i]}", lib.tokens[i])
                 chunks = app(environ, answered)
                 b"".join(chunks)
                 if hasattr(chunks, "close"):  # as a server does: Django's request_finished

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.client
+import io
 import json
 import os
 import secrets
@@ -504,6 +505,23 @@ class Run:
 
     def log_tail(self) -> str:
         return self.server.log_tail() if self.server else ""
+
+
+def bearer_get(path: str, token: str) -> dict[str, Any]:
+    """The WSGI environ gunicorn would hand the application for a GET with a bearer token
+    (for the in-process benchmarks that call seatback.wsgi or its parts directly)."""
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+    }
 
 
 @dataclass
