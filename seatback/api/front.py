@@ -287,20 +287,14 @@ def places_changed() -> None:
     transaction.on_commit(lambda: live.new_token(PLACES_KEY))
 
 
-def cached_place(kind: str, code: str, *, also: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
-    """What remember_place stored for this code, if the places have not changed since
-    (else None), and what the cache holds under the keys `also`, in one round trip."""
-    found = cache.get_many([*place_keys(kind, code), *also])
-    return place_in(found, kind, code), found
-
-
 def place_keys(kind: str, code: str) -> list[str]:
-    """The cache keys to read for cached_place, to read them with others (place_in)."""
+    """The cache keys where remember_place keeps a place, to read with others (place_in)."""
     return [_place_key(kind, code), PLACES_KEY]
 
 
 def place_in(found: dict[str, Any], kind: str, code: str) -> Any:
-    """cached_place's answer from what the cache held under place_keys."""
+    """The place remembered for this code, from what the cache held under place_keys, if
+    the places have not changed since (else None)."""
     key = _place_key(kind, code)
     stored = found.get(key)
     if stored is None or stored[1] != found.get(PLACES_KEY):
@@ -315,6 +309,15 @@ def remember_place(kind: str, code: str, value: Any, version: str) -> None:
 # A seat read the front may answer: its kind ("watch": the change token; "page": the
 # reader's seat page) and the seat code in the path.
 SeatRead = tuple[str, str]
+
+
+MEMO_ENTRIES = 100_000  # readers' and seats' ids kept by a front: a few MB at most
+
+
+def _remember(memo: dict[str, int], key: str, value: int) -> None:
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()  # a library has fewer readers and seats: only a flood of keys gets here
+    memo[key] = value
 
 
 def seat_read(path: str) -> SeatRead | None:
@@ -333,16 +336,18 @@ class SharedReadFront:
 
     Only when everything is known: the reader, from the cache alone (a bearer token or a
     session, checked as Django would: readers.services.signed_in_key and its steps), within
-    the per-reader read limit (one cache round trip), and the answer itself. The room reads
-    are Django's own earlier answer (status, headers and body) for the same path and
-    language, stored under the library's change token and the second of seatback's clock,
-    exactly as seats.selectors.shared_read keys the counts: a committed scan shows at the
-    next read, anything else within a second. The watch answer is built here (the seat's
-    change token and the server time), and so is the seat page, from the seat the cache
-    keeps by its code and one read of the database (the view's own: Situation.read and
-    seat_json, in the request's language), both with the headers Django gave the last
-    one. Anything else, or anything unknown, goes to Django, whose answer fills the cache.
-    Answers given here are counted in /metrics under Django's route, as Django counts its.
+    the per-reader read limit, and the answer itself: all in one round trip to the cache
+    once this process has met the token or session (its reader's id is kept here), two
+    the first time. The room reads are Django's own earlier answer (status, headers and
+    body) for the same path and language, stored under the library's change token and
+    the second of seatback's clock, exactly as seats.selectors.shared_read keys the
+    counts: a committed scan shows at the next read, anything else within a second. The
+    watch answer is built here (the seat's change token and the server time), and so is
+    the seat page, from the seat the cache keeps by its code and one read of the database
+    (the view's own: Situation.read and seat_json, in the request's language), both with
+    the headers Django gave the last one. Anything else, or anything unknown, goes to
+    Django, whose answer fills the cache. Answers given here are counted in /metrics
+    under Django's route, as Django counts its.
     """
 
     def __init__(self, app: App) -> None:
@@ -353,6 +358,11 @@ class SharedReadFront:
         # The room reads this process is asking Django for now, by answer (_shared_key).
         self._asking: dict[str, threading.Event] = {}
         self._asking_lock = threading.Lock()
+        # Readers' ids by the cache key of their token's or session's entry, and seats'
+        # ids by code, as met in this process: neither ever changes for its key (a code
+        # retired or moved is caught by the place read beside it).
+        self._readers: dict[str, int] = {}
+        self._seat_ids: dict[str, int] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -434,9 +444,11 @@ class SharedReadFront:
     def _answer(
         self, environ: dict[str, Any], path: str, seat: SeatRead | None
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        """Two round trips to the cache: who the reader is with the answer (or the seat);
-        then the reader, the rate limit and what the answer needs (the seat's change token,
-        or the reader's count of unknown codes). A seat page then reads the database once."""
+        """One round trip to the cache when this process has met the token (or session)
+        before: the token's entry, the reader, the rate limit and what the answer needs,
+        all at once, the entry then checked to name that reader still. Otherwise two: who
+        the reader is with the answer (or the seat), then the rest. A seat page then
+        reads the database once."""
         if not host_allowed(environ):
             return None  # Django answers 400
         if environ.get("CONTENT_LENGTH") not in (None, "", "0"):
@@ -458,53 +470,74 @@ class SharedReadFront:
             return None
         language = _answer_language(environ, cookies)
         variant = _variant(language, environ)
-        stored: Any = None
-        place: Any = None
         headers: list[tuple[str, str]] = []
         if seat is None:
             # The library's change token and the answer stored with it.
-            key = self._shared_key(path, variant, now)
-            found = cache.get_many([signed_in, live.LIBRARY_KEY, key])
-            stored = found.get(key)
-            if not stored or stored[0] != found.get(live.LIBRARY_KEY):
-                return None
+            wanted = [live.LIBRARY_KEY, self._shared_key(path, variant, now)]
         else:
             kind, code = seat
             headers = self._seat_headers.get(f"{kind}:{variant}", [])
             if not headers:
                 return None
             # The watch needs the seat's id; the page, the seat with its room and library.
-            place, found = cached_place(
-                "id" if kind == "watch" else "seat", code, also=(signed_in,)
-            )
-            if place is None:
+            wanted = place_keys("id" if kind == "watch" else "seat", code)
+        # A token's (or session's) entry names one reader for its life, so the reader's
+        # id met here before saves the round trip that would read it first. The entry is
+        # still read, in the same round trip, and must name that reader now.
+        known = self._readers.get(signed_in)
+        watch = seat is not None and seat[0] == "watch"
+        code = seat[1] if seat is not None else ""
+        watched = self._seat_ids.get(code) if watch else None
+        if watch and watched is None:
+            known = None  # the seat's change token is read by its id: the id first
+        wanted_value: Any = None
+        if known is None:
+            found = cache.get_many([signed_in, *wanted])
+            reader_id = signed_in_reader_id(found.get(signed_in), now)
+            wanted_value = self._wanted_in(found, path, variant, seat, now)
+            if reader_id is None or wanted_value is None:
                 return None
-        reader_id = signed_in_reader_id(found.get(signed_in), now)
-        if reader_id is None:
-            return None
+            if watch:
+                watched = wanted_value
+        else:
+            reader_id = known
         who = f"r{reader_id}"
         fetch = [reader_cache_key(reader_id)]
-        if seat is not None:
-            watch = seat[0] == "watch"
-            fetch.append(live.seat_key(place) if watch else ratelimit.code_guesses_key(who))
+        if watched is not None:  # the watch: the seat's change token
+            fetch.append(live.seat_key(watched))
+        elif seat is not None:  # the page: the reader's count of unknown codes
+            fetch.append(ratelimit.code_guesses_key(who))
+        if known is not None:
+            fetch += [signed_in, *wanted]
         try:
             more = ratelimit.hit_fetching("reads", who, settings.RATE_LIMIT_READS_PER_MINUTE, fetch)
         except Refusal:
             return None  # Django counts it again and answers the refusal
+        if known is not None:
+            found = more
+            wanted_value = self._wanted_in(found, path, variant, seat, now)
         reader = signed_in_reader(found.get(signed_in), more.get(fetch[0]))
-        if reader is None:
-            # Counted before the reader was known (one round trip for both): Django counts it.
+        if reader is None or signed_in_reader_id(found.get(signed_in), now) != reader_id:
+            self._readers.pop(signed_in, None)  # revoked, expired, gone or deactivated
+            reader = None
+        if watch and wanted_value != watched:
+            self._seat_ids.pop(code, None)  # a code retired or moved to another seat
+            wanted_value = None
+        if reader is None or wanted_value is None:
+            # Counted before all was known (one round trip for both): Django counts it.
             ratelimit.take_back("reads", who)
             return None
+        _remember(self._readers, signed_in, reader_id)
         if seat is None:
-            return tuple(stored[1])  # type: ignore[return-value]
-        if seat[0] == "watch":
-            token = more.get(fetch[1]) or live.token(place)  # an expired token is made anew
+            return tuple(wanted_value[1])  # type: ignore[return-value]
+        if watch:
+            _remember(self._seat_ids, code, wanted_value)
+            token = more.get(fetch[1]) or live.token(wanted_value)  # an expired token is made anew
             body = json.dumps({"v": token, "server_time": iso(now)}).encode()
         else:
             try:
                 page = self._seat_page(
-                    environ, language, place, reader, who, more.get(fetch[1]), now
+                    environ, language, wanted_value, reader, who, more.get(fetch[1]), now
                 )
             except Exception:
                 ratelimit.take_back("reads", who)  # Django counts it again, and answers
@@ -514,6 +547,24 @@ class SharedReadFront:
                 return None
             body = page
         return "200 OK", [*headers, ("Content-Length", str(len(body)))], body
+
+    def _wanted_in(
+        self,
+        found: dict[str, Any],
+        path: str,
+        variant: str,
+        seat: SeatRead | None,
+        now: datetime,
+    ) -> Any:
+        """What the answer needs, in what the cache held under `wanted`: a room read's
+        stored answer, if stored under the library's change token now; a seat's id (the
+        watch) or the seat with its room and library (the page). None: not known."""
+        if seat is None:
+            stored = found.get(self._shared_key(path, variant, now))
+            if not stored or stored[0] != found.get(live.LIBRARY_KEY):
+                return None
+            return stored
+        return place_in(found, "id" if seat[0] == "watch" else "seat", seat[1])
 
     @staticmethod
     def _seat_page(

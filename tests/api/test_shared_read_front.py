@@ -155,6 +155,19 @@ def test_a_retired_code_is_not_watched_from_the_cache(seat: Seat, alice: Reader)
     assert call(path, **as_alice)[0].startswith("404")
 
 
+def test_a_retired_code_is_not_watched_even_after_the_front_answered_it(
+    seat: Seat, alice: Reader
+) -> None:
+    at_clock(at("09:00"))
+    as_alice = token_of(alice)
+    path = f"/api/v1/seats/{seat.code}/watch"
+    assert call(path, **as_alice)[0] == "200 OK"  # Django
+    assert queries_of(lambda: call(path, **as_alice))[1] == 0  # the front, which now knows
+    seat.active = False  # the reader and the seat by their ids
+    seat.save()
+    assert call(path, **as_alice)[0].startswith("404")
+
+
 @pytest.mark.usefixtures("frozen_minute")
 def test_a_read_the_front_leaves_to_django_counts_once(room: Room, alice: Reader) -> None:
     """The front counts a read together with fetching the reader (one round trip); when the
