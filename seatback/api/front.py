@@ -514,7 +514,10 @@ class SharedReadFront:
         try:
             more = ratelimit.hit_fetching("reads", who, settings.RATE_LIMIT_READS_PER_MINUTE, fetch)
         except Refusal:
-            return None  # Django counts it again and answers the refusal
+            # Django counts it again and answers the refusal. A remembered id was counted
+            # before its entry was read: next time the entry is read first.
+            self._readers.pop(signed_in, None)
+            return None
         if known is not None:
             found = more
             wanted_value = self._wanted_in(found, path, variant, seat, now)

@@ -184,6 +184,31 @@ def test_a_read_the_front_leaves_to_django_counts_once(room: Room, alice: Reader
     assert third[0].startswith("429")
 
 
+@pytest.mark.usefixtures("frozen_minute")
+def test_a_read_left_to_django_after_the_front_knew_the_token_counts_once(
+    room: Room, alice: Reader
+) -> None:
+    """Once the front has met a token it counts the read with everything else (one round
+    trip); when the token's entry is gone after all, it takes the count back and Django
+    counts it."""
+    at_clock(at("09:00"))
+    alices = token_of(alice)
+    token = alices["authorization"].removeprefix("Bearer ")
+    with override_settings(RATE_LIMIT_READS_PER_MINUTE=3):
+        first = call("/api/v1/rooms", **alices)  # Django
+        second = call("/api/v1/rooms", **alices)  # the front, which now knows the token
+        cache.delete(ApiToken.cache_key(token))  # evicted
+        third = call("/api/v1/rooms", **alices)  # the front takes its count back: Django
+        fourth = call("/api/v1/rooms", **alices)
+
+    assert [answer[0][:3] for answer in (first, second, third, fourth)] == [
+        "200",
+        "200",
+        "200",
+        "429",
+    ]
+
+
 class HeldRooms:
     """Django's stand-in: answers the room list once `release` is set; counts requests."""
 
