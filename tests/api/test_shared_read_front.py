@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from django.test import Client, TestCase, override_settings
 from seatback.api.front import SharedReadFront
 from seatback.core import clock
 from seatback.library.models import Room, Seat
-from seatback.readers.models import ApiToken, Reader, reader_cache_key
+from seatback.readers.models import TOKEN_LIFETIME, ApiToken, Reader, reader_cache_key
 from tests.api.conftest import Answer, at_clock, call, queries_of, token_of
 from tests.conftest import PASSWORD, at
 
@@ -92,6 +93,22 @@ def test_a_revoked_token_is_refused_at_once(room: Room, alice: Reader) -> None:
     assert call("/api/v1/rooms", **as_alice)[0] == "200 OK"
     assert call("/api/v1/session", "DELETE", **as_alice)[0].startswith("204")
     assert call("/api/v1/rooms", **as_alice)[0].startswith("401")
+
+
+@pytest.mark.parametrize("after", ["revoked", "expired"])
+def test_a_token_the_front_knew_is_refused_on_the_watch_once_revoked_or_expired(
+    after: str, seat: Seat, alice: Reader
+) -> None:
+    at_clock(at("09:00"))
+    as_alice = token_of(alice)
+    path = f"/api/v1/seats/{seat.code}/watch"
+    assert call(path, **as_alice)[0] == "200 OK"  # Django
+    assert queries_of(lambda: call(path, **as_alice))[1] == 0  # the front, which now knows
+    if after == "revoked":  # the token's reader and the seat by their ids
+        assert call("/api/v1/session", "DELETE", **as_alice)[0].startswith("204")
+    else:
+        at_clock(at("09:00") + TOKEN_LIFETIME + timedelta(minutes=1))
+    assert call(path, **as_alice)[0].startswith("401")
 
 
 def test_a_deactivated_reader_is_refused_at_once(room: Room, alice: Reader) -> None:
