@@ -17,7 +17,6 @@ the same answers with the same queries (tests/api/test_seat_page_front.py).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -26,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import OPEN_ALL_DAY, Run, Target, bearer_get, say
+from bench.harness import OPEN_ALL_DAY, bearer_get, in_process, say
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -36,17 +35,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    os.environ.setdefault("SEATBACK_RATE_LIMIT_READS", "1000000")  # many pages per reader
-    os.environ.setdefault("SEATBACK_ALLOWED_HOSTS", "127.0.0.1")
     pages = min(args.pages, 200)
 
-    with Run(Target.from_environment(), serve=False, tidy=True) as run:
+    with in_process() as run:
         from django.core.handlers.wsgi import WSGIHandler
-        from django.core.management import call_command
 
         from seatback.api.front import SharedReadFront
 
-        call_command("migrate", verbosity=0)
         lib = run.seed(seats=pages, readers=pages, policy=OPEN_ALL_DAY)
         django = WSGIHandler()
         reached = [0]

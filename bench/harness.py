@@ -39,7 +39,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -505,6 +506,20 @@ class Run:
 
     def log_tail(self) -> str:
         return self.server.log_tail() if self.server else ""
+
+
+@contextmanager
+def in_process() -> Iterator[Run]:
+    """Django set up in this process on the target's database (DATABASE_URL/REDIS_URL,
+    else embedded SQLite), migrated, no server: for the benchmarks that call the WSGI
+    application directly with bearer_get's requests (their host is the one allowed; rate
+    limits are out of the way, as for every run). seed()'s rows go on the way out."""
+    target = Target.from_environment(extra_env={"SEATBACK_ALLOWED_HOSTS": "127.0.0.1"})
+    with Run(target, serve=False, tidy=True) as run:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield run
 
 
 def bearer_get(path: str, token: str) -> dict[str, Any]:

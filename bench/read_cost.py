@@ -19,7 +19,6 @@ shared machine the least is the steadiest estimate of the cost itself). --profil
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import OPEN_ALL_DAY, Run, Target, bearer_get, say
+from bench.harness import OPEN_ALL_DAY, bearer_get, in_process, say
 
 
 def main() -> None:
@@ -36,14 +35,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", choices=["static", "rooms", "map", "watch"])
     args = parser.parse_args()
-    os.environ.setdefault("SEATBACK_RATE_LIMIT_READS", "100000000")  # many reads a reader
-    os.environ.setdefault("SEATBACK_ALLOWED_HOSTS", "127.0.0.1")
     answers = min(args.answers, 200)
 
-    with Run(Target.from_environment(), serve=False, tidy=True) as run:
+    with in_process() as run:
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
         call_command("collectstatic", "--noinput", verbosity=0)
         lib = run.seed(seats=2000, readers=answers, rooms=10, policy=OPEN_ALL_DAY)
         from seatback.wsgi import application
