@@ -95,16 +95,24 @@ def test_a_revoked_token_is_refused_at_once(room: Room, alice: Reader) -> None:
     assert call("/api/v1/rooms", **as_alice)[0].startswith("401")
 
 
+def watched_through_the_front(seat: Seat, reader: Reader) -> tuple[str, dict[str, str]]:
+    """The seat's watch path and the reader's token headers, after Django answered the watch
+    once and the front once (so the front now knows the token's reader and the seat by
+    their ids: its next answer takes one round trip to the cache)."""
+    headers = token_of(reader)
+    path = f"/api/v1/seats/{seat.code}/watch"
+    assert call(path, **headers)[0] == "200 OK"  # Django
+    assert queries_of(lambda: call(path, **headers))[1] == 0  # the front
+    return path, headers
+
+
 @pytest.mark.parametrize("after", ["revoked", "expired"])
 def test_a_token_the_front_knew_is_refused_on_the_watch_once_revoked_or_expired(
     after: str, seat: Seat, alice: Reader
 ) -> None:
     at_clock(at("09:00"))
-    as_alice = token_of(alice)
-    path = f"/api/v1/seats/{seat.code}/watch"
-    assert call(path, **as_alice)[0] == "200 OK"  # Django
-    assert queries_of(lambda: call(path, **as_alice))[1] == 0  # the front, which now knows
-    if after == "revoked":  # the token's reader and the seat by their ids
+    path, as_alice = watched_through_the_front(seat, alice)
+    if after == "revoked":
         assert call("/api/v1/session", "DELETE", **as_alice)[0].startswith("204")
     else:
         at_clock(at("09:00") + TOKEN_LIFETIME + timedelta(minutes=1))
@@ -176,11 +184,8 @@ def test_a_retired_code_is_not_watched_even_after_the_front_answered_it(
     seat: Seat, alice: Reader
 ) -> None:
     at_clock(at("09:00"))
-    as_alice = token_of(alice)
-    path = f"/api/v1/seats/{seat.code}/watch"
-    assert call(path, **as_alice)[0] == "200 OK"  # Django
-    assert queries_of(lambda: call(path, **as_alice))[1] == 0  # the front, which now knows
-    seat.active = False  # the reader and the seat by their ids
+    path, as_alice = watched_through_the_front(seat, alice)
+    seat.active = False
     seat.save()
     assert call(path, **as_alice)[0].startswith("404")
 
