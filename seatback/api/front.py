@@ -473,22 +473,21 @@ class SharedReadFront:
         language = _answer_language(environ, cookies)
         variant = _variant(language, environ)
         headers: list[tuple[str, str]] = []
+        kind, code = seat or ("rooms", "")
+        watch = kind == "watch"
         if seat is None:
             # The library's change token and the answer stored with it.
             wanted = [live.LIBRARY_KEY, self._shared_key(path, variant, now)]
         else:
-            kind, code = seat
             headers = self._seat_headers.get(f"{kind}:{variant}", [])
             if not headers:
                 return None
             # The watch needs the seat's id; the page, the seat with its room and library.
-            wanted = place_keys("id" if kind == "watch" else "seat", code)
+            wanted = place_keys("id" if watch else "seat", code)
         # A token's (or session's) entry names one reader for its life, so the reader's
         # id met here before saves the round trip that would read it first. The entry is
         # still read, in the same round trip, and must name that reader now.
         known = self._readers.get(signed_in)
-        watch = seat is not None and seat[0] == "watch"
-        code = seat[1] if seat is not None else ""
         watched = self._seat_ids.get(code) if watch else None
         if watch and watched is None:
             known = None  # the seat's change token is read by its id: the id first
@@ -501,6 +500,7 @@ class SharedReadFront:
                 return None
             if watch:
                 watched = wanted_value
+                _remember(self._seat_ids, code, watched)
         else:
             reader_id = known
         who = f"r{reader_id}"
@@ -532,11 +532,11 @@ class SharedReadFront:
             # Counted before all was known (one round trip for both): Django counts it.
             ratelimit.take_back("reads", who)
             return None
-        _remember(self._readers, signed_in, reader_id)
+        if known is None:
+            _remember(self._readers, signed_in, reader_id)
         if seat is None:
             return tuple(wanted_value[1])  # type: ignore[return-value]
         if watch:
-            _remember(self._seat_ids, code, wanted_value)
             token = more.get(fetch[1]) or live.token(wanted_value)  # an expired token is made anew
             body = json.dumps({"v": token, "server_time": iso(now)}).encode()
         else:
